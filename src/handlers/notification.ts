@@ -1,0 +1,86 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import inputOutputLogger from '@middy/input-output-logger';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { leaseSummary, type LeaseSummary } from '../lease.js';
+import { enrichmentReport, type EnrichmentReportOptions } from '../middleware/enrichment-report/index.js';
+import { leaseEnrichment, type LeaseEnrichmentOptions } from '../middleware/lease-enrichment/index.js';
+import { createLeaseDocumentClient } from '../middleware/lease-enrichment/document-client.js';
+import { leaseKey, ownField } from '../middleware/lease-key/index.js';
+import type { LeaseEnrichmentContext, LeaseEnrichmentOutcome, LeaseInternal } from '../middleware/types.js';
+import { createLogger, createMetrics } from '../observability.js';
+
+/** What EventBridge delivers. Typed for readers; read defensively, since a direct invoke can send anything. */
+export type LeaseEvent = EventBridgeEvent<string, unknown>;
+
+/** The notification: what a sender needs to tell the lease holder, with or without lease context. */
+export interface LeaseNotification {
+  eventId: string | null;
+  detailType: string | null;
+  source: string | null;
+  /** True when `lease` is present. */
+  enriched: boolean;
+  enrichment: LeaseEnrichmentOutcome;
+  lease?: LeaseSummary;
+}
+
+const stringField = (event: unknown, field: string): string | null => {
+  const value = ownField(event, field);
+  return typeof value === 'string' ? value : null;
+};
+
+/**
+ * The thin handler: an event plus the lease the middlewares found (or not) make a notification.
+ * No I/O here.
+ */
+export const notify = (event: LeaseEvent, context: LeaseEnrichmentContext): LeaseNotification => {
+  const notification: LeaseNotification = {
+    eventId: stringField(event, 'id'),
+    detailType: stringField(event, 'detail-type'),
+    source: stringField(event, 'source'),
+    enriched: context.lease !== undefined,
+    enrichment: context.leaseEnrichment,
+  };
+  if (context.lease) notification.lease = leaseSummary(context.lease);
+  return notification;
+};
+
+/** What the notification handler is built from; each has a production default. */
+export type NotificationHandlerDependencies = Pick<EnrichmentReportOptions, 'metrics' | 'knownFingerprints'> &
+  Omit<LeaseEnrichmentOptions, 'logger'> & {
+    logger: EnrichmentReportOptions['logger'] & Parameters<typeof injectLambdaContext>[0];
+    metrics: Parameters<typeof logMetrics>[0] & EnrichmentReportOptions['metrics'];
+  };
+
+/**
+ * Builds the notification Lambda: Powertools context and metrics, the input/output logger (emails
+ * masked), then the three lease middlewares in order, around {@link notify}.
+ *
+ * @example
+ * const handler = createNotificationHandler({ logger, metrics, client, circuitBreaker });
+ */
+export const createNotificationHandler = ({
+  logger,
+  metrics,
+  knownFingerprints,
+  ...enrichment
+}: NotificationHandlerDependencies) =>
+  middy<LeaseEvent, LeaseNotification, Error, LeaseEnrichmentContext, LeaseInternal>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(inputOutputLogger({ logger: (message) => logger.info('Input/output', message as Record<string, unknown>) }))
+    .use(leaseKey({ logger }))
+    .use(leaseEnrichment({ logger, ...enrichment }))
+    .use(enrichmentReport({ logger, metrics, knownFingerprints }))
+    .handler(notify);
+
+/**
+ * The Lambda entry point. Logger, Metrics and the DynamoDB client are created here, once per
+ * container, and reused by every invocation.
+ */
+export const handler = createNotificationHandler({
+  logger: createLogger(),
+  metrics: createMetrics(),
+  client: createLeaseDocumentClient(),
+});

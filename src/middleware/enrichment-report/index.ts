@@ -1,0 +1,98 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { ENV, readEnvList } from '../../config.js';
+import { EnrichmentMetric } from '../../metric-names.js';
+import type { EnrichmentRecord, LeaseInternal, LeaseLogger } from '../types.js';
+import { baselineFingerprints, leaseFingerprint } from './fingerprint.js';
+
+export interface EnrichmentReportOptions {
+  /** Where the per-lookup INFO line and drift WARN lines go. */
+  logger: LeaseLogger;
+  /** The function's one Metrics instance; flush it with Powertools' `logMetrics`. */
+  metrics: Pick<Metrics, 'addMetric'>;
+  /**
+   * Fingerprints of lease records that are not drift. Default: the built-in baseline of Innovation
+   * Sandbox record shapes, plus those in `LEASE_KNOWN_FINGERPRINTS` (comma-separated).
+   */
+  knownFingerprints?: Iterable<string>;
+}
+
+const OUTCOME_METRIC = {
+  enriched: EnrichmentMetric.Enriched,
+  'not-found': EnrichmentMetric.NotFound,
+  skipped: EnrichmentMetric.Skipped,
+  failed: EnrichmentMetric.Failed,
+} as const;
+
+/**
+ * Reports each enrichment: `EnrichmentQueryLatencyMs` for every GetItem attempt (the query alone, not
+ * the backoff wait), a count for its outcome and for throttles and breaker openings, and one INFO line
+ * with the outcome and, for a fetched lease, its `schemaFingerprint` beside its status. A fingerprint
+ * outside `knownFingerprints` is schema drift: a WARN line listing the record's field names (never its
+ * values) and a `LeaseSchemaDrift` count.
+ *
+ * Use it after `leaseEnrichment`, with Powertools' `logMetrics` earlier in the chain to flush.
+ *
+ * @example
+ * middy()
+ *   .use(logMetrics(metrics))
+ *   .use(leaseKey({ logger }))
+ *   .use(leaseEnrichment({ logger }))
+ *   .use(enrichmentReport({ logger, metrics }))
+ *   .handler(notify);
+ */
+export const enrichmentReport = (
+  options: EnrichmentReportOptions,
+): MiddlewareObj<unknown, unknown, Error, Context, LeaseInternal> => {
+  const { logger, metrics } = options;
+  const known = new Set(options.knownFingerprints ?? [...baselineFingerprints(), ...readEnvList(ENV.knownFingerprints)]);
+
+  const countOutcome = ({ outcome, attempts, throttled, circuitOpened }: EnrichmentRecord): void => {
+    for (const { durationMs } of attempts) {
+      metrics.addMetric(EnrichmentMetric.QueryLatency, MetricUnit.Milliseconds, durationMs);
+    }
+    metrics.addMetric(OUTCOME_METRIC[outcome.status], MetricUnit.Count, 1);
+    if (outcome.status === 'skipped' && outcome.reason === 'circuit-open') {
+      metrics.addMetric(EnrichmentMetric.SkippedCircuitOpen, MetricUnit.Count, 1);
+    }
+    if (throttled > 0) metrics.addMetric(EnrichmentMetric.Throttled, MetricUnit.Count, throttled);
+    if (circuitOpened) metrics.addMetric(EnrichmentMetric.CircuitOpened, MetricUnit.Count, 1);
+  };
+
+  const enrichmentReportBefore = (request: Request<unknown, unknown, Error, Context, LeaseInternal>): void => {
+    const record = request.internal.leaseEnrichment;
+    if (!record) {
+      logger.error('No enrichment to report: use enrichmentReport after leaseEnrichment');
+      return;
+    }
+    countOutcome(record);
+
+    const { outcome, lease, attempts } = record;
+    const line = {
+      enrichment: outcome,
+      attempts: attempts.length,
+      queryLatencyMs: attempts.map((item) => Math.round(item.durationMs * 100) / 100),
+    };
+    if (!lease) {
+      logger.info('Lease enrichment', line);
+      return;
+    }
+    const schemaFingerprint = leaseFingerprint(lease);
+    const leaseStatus = typeof lease.status === 'string' ? lease.status : undefined;
+    logger.info('Lease enrichment', { ...line, schemaFingerprint, leaseStatus });
+    if (!known.has(schemaFingerprint)) {
+      metrics.addMetric(EnrichmentMetric.SchemaDrift, MetricUnit.Count, 1);
+      logger.warn('Lease schema drift: a field set outside the known fingerprints', {
+        schemaFingerprint,
+        leaseStatus,
+        fields: Object.keys(lease).sort(),
+      });
+    }
+  };
+
+  return { before: enrichmentReportBefore };
+};
+
+export { baselineFingerprints, fingerprintFields, leaseFingerprint } from './fingerprint.js';

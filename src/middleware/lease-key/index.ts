@@ -1,0 +1,96 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import validator, { type Options as ValidatorOptions } from '@middy/validator';
+import type { Context } from 'aws-lambda';
+import type { LeaseKey } from '../../lease.js';
+import type { LeaseInternal, LeaseKeyDecision, LeaseKeyProblem, LeaseLogger } from '../types.js';
+import { fromEventBridgeDetail, typeName, type LeaseKeyExtractor, type LeaseKeyFields } from './extractors.js';
+import validateLeaseKey, { type LeaseKeyValidationError } from './validate-lease-key.generated.js';
+
+export interface LeaseKeyOptions<TEvent> {
+  /** Where WARN lines about a bad key go. */
+  logger: LeaseLogger;
+  /** Finds the key fields in the event. Default: {@link fromEventBridgeDetail}. */
+  extract?: LeaseKeyExtractor<TEvent>;
+}
+
+const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): LeaseKeyProblem => {
+  const name = error.keyword === 'required' ? error.params.missingProperty : error.instancePath.slice(1);
+  const field = name === 'uuid' ? fields.paths.uuid : fields.paths.userEmail;
+  switch (error.keyword) {
+    case 'required':
+      return { field, problem: 'missing' };
+    case 'type':
+      return { field, problem: 'not-a-string', got: typeName(name === 'uuid' ? fields.uuid : fields.userEmail) };
+    case 'minBytes':
+      return { field, problem: 'empty' };
+    case 'maxBytes':
+      return { field, problem: 'too-long', limitBytes: error.params.limit };
+    default: // wellFormed: a lone surrogate cannot be stored as UTF-8
+      return { field, problem: 'malformed' };
+  }
+};
+
+/**
+ * Checks the lease key fields of each event before anything asks DynamoDB for them, and tells the
+ * enrichment middleware (through `request.internal.leaseKey`) either the checked key or why there is
+ * none. A bad key never fails the event: enrichment is skipped with a WARN line naming each field and
+ * its problem (never its value).
+ *
+ * The checks are `@middy/validator`'s, run on the extracted key rather than the whole event, with a
+ * schema compiled at build time (see `schema.ts`): missing, not a string, empty, over DynamoDB's key
+ * size limits (2048 bytes partition, 1024 bytes sort), or not well-formed Unicode.
+ *
+ * @example
+ * middy()
+ *   .use(leaseKey({ logger }))
+ *   .use(leaseEnrichment({ logger }))
+ *   .handler(notify);
+ */
+export const leaseKey = <TEvent = unknown>(
+  options: LeaseKeyOptions<TEvent>,
+): MiddlewareObj<TEvent, unknown, Error, Context, LeaseInternal> => {
+  const { logger } = options;
+  const extract = options.extract ?? (fromEventBridgeDetail as LeaseKeyExtractor<TEvent>);
+  // Soft mode: the validator's 400 is caught below and becomes a skip.
+  // (@middy/validator's types call eventSchema an Ajv instance; it takes a compiled validate function.)
+  const eventSchema = validateLeaseKey as unknown as ValidatorOptions['eventSchema'];
+  const validateKey = validator({ eventSchema }).before as (request: Request) => void;
+
+  const check = (fields: LeaseKeyFields, context: Context): LeaseKeyDecision => {
+    const key = { userEmail: fields.userEmail, uuid: fields.uuid };
+    try {
+      validateKey({ event: key, context, response: undefined, error: undefined, internal: {} });
+      return { key: key as LeaseKey };
+    } catch (error) {
+      const { data } = (error as { cause: { data: LeaseKeyValidationError[] } }).cause;
+      return { problems: data.map((item) => toProblem(item, fields)) };
+    }
+  };
+
+  const decide = (event: TEvent, context: Context): LeaseKeyDecision => {
+    let found: LeaseKeyFields | LeaseKeyProblem;
+    try {
+      found = extract(event);
+    } catch (error) {
+      logger.error('Lease key extractor threw; enrichment skipped', { error });
+      return { problems: [{ field: '(event)', problem: 'malformed' }] };
+    }
+    return 'problem' in found ? { problems: [found] } : check(found, context);
+  };
+
+  const leaseKeyBefore = (request: Request<TEvent, unknown, Error, Context, LeaseInternal>): void => {
+    const decision = decide(request.event, request.context);
+    request.internal.leaseKey = decision;
+    if ('problems' in decision) {
+      logger.warn('Lease key invalid; enrichment skipped', {
+        reason: 'invalid-lease-key',
+        problems: decision.problems,
+      });
+    }
+  };
+
+  return { before: leaseKeyBefore };
+};
+
+export { fromEventBridgeDetail, ownField, typeName } from './extractors.js';
+export type { LeaseKeyExtractor, LeaseKeyFields } from './extractors.js';

@@ -1,0 +1,61 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { readFileSync } from 'node:fs';
+import { maskEmailsReplacer } from '../../src/observability.js';
+import type { LeaseEvent } from '../../src/handlers/notification.js';
+import type { LeaseRecord } from '../../src/lease.js';
+
+/** A Lambda context as the runtime passes it, with as much time left as asked. */
+export const lambdaContext = (remainingMs = 10_000): Context => ({
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'lease-notification',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-notification',
+  memoryLimitInMB: '256',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  logGroupName: '/aws/lambda/lease-notification',
+  logStreamName: '2026/11/25/[$LATEST]abcdef',
+  getRemainingTimeInMillis: () => remainingMs,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+/** A Powertools Logger set up as the handlers set theirs up. */
+export const testLogger = (): Logger =>
+  new Logger({ serviceName: 'lease-notification', logLevel: 'DEBUG', jsonReplacerFn: maskEmailsReplacer });
+
+export const testMetrics = (): Metrics =>
+  new Metrics({ namespace: 'LeaseNotificationsTest', serviceName: 'lease-notification' });
+
+const fixture = <T>(name: string): T =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as T;
+
+/** Realistic LeaseTable items, one per status group. */
+export const leaseRecords = fixture<(LeaseRecord & { userEmail: string; uuid: string; status: string })[]>(
+  'lease-records.json',
+);
+
+/** Realistic lease events, including ones that must degrade. */
+export const leaseEvents = fixture<LeaseEvent[]>('lease-events.json');
+
+export const recordWithStatus = (status: string) => {
+  const record = leaseRecords.find((item) => item.status === status);
+  if (!record) throw new Error(`no fixture lease with status ${status}`);
+  return record;
+};
+
+/** An EventBridge lease event around a detail. */
+export const leaseEvent = (detail: unknown, detailType = 'LeaseFrozen'): LeaseEvent =>
+  ({
+    version: '0',
+    id: '11111111-2222-4333-8444-555555555555',
+    'detail-type': detailType,
+    source: 'InnovationSandbox-ndx',
+    account: '123456789012',
+    time: '2026-11-25T10:00:00Z',
+    region: 'eu-west-2',
+    resources: [],
+    detail,
+  }) as LeaseEvent;
