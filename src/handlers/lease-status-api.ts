@@ -36,16 +36,24 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
   body: JSON.stringify(body),
 });
 
+/** The table cannot help now (failed, breaker open, no time): tell the client to come back. */
+const unavailable = (reason: string): APIGatewayProxyResultV2 =>
+  json(503, { message: 'Lease lookup unavailable, try again later', reason }, { 'retry-after': '30' });
+
 /** The thin handler: the enrichment outcome as an HTTP answer. */
 export const leaseStatus = (_request: LeaseStatusRequest, context: LeaseEnrichmentContext): APIGatewayProxyResultV2 => {
   const { leaseEnrichment: outcome, lease } = context;
-  if (lease) return json(200, { lease: leaseSummary(lease) });
-  if (outcome.status === 'not-found') return json(404, { message: 'No such lease' });
-  if (outcome.status === 'skipped' && outcome.reason === 'invalid-lease-key') {
-    return json(400, { message: 'A lease uuid in the path and an email claim are required' });
+  switch (outcome.status) {
+    case 'enriched':
+    case 'not-found':
+      return lease ? json(200, { lease: leaseSummary(lease) }) : json(404, { message: 'No such lease' });
+    case 'skipped':
+      return outcome.reason === 'invalid-lease-key'
+        ? json(400, { message: 'A lease uuid in the path and an email claim are required' })
+        : unavailable(outcome.reason);
+    case 'failed':
+      return unavailable(outcome.reason);
   }
-  // Skipped for any other reason, or failed: the table is unavailable to us for now.
-  return json(503, { message: 'Lease lookup unavailable, try again later', reason: 'reason' in outcome ? outcome.reason : undefined }, { 'retry-after': '30' });
 };
 
 /** Builds the lease status API handler from the same dependencies as the notification handler. */

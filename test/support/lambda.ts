@@ -5,9 +5,13 @@ import { readFileSync } from 'node:fs';
 import { maskEmailsReplacer } from '../../src/observability.js';
 import type { LeaseEvent } from '../../src/handlers/notification.js';
 import type { LeaseRecord } from '../../src/lease.js';
+import type { LeaseEnrichmentContext } from '../../src/middleware/types.js';
 
-/** A Lambda context as the runtime passes it, with as much time left as asked. */
-export const lambdaContext = (remainingMs = 10_000): Context => ({
+/**
+ * A Lambda context as the runtime passes it, with as much time left as asked. Typed as what the
+ * lease middlewares make of it, because that is how middy types the handlers' context parameter.
+ */
+export const lambdaContext = (remainingMs = 10_000): LeaseEnrichmentContext => ({
   callbackWaitsForEmptyEventLoop: true,
   functionName: 'lease-notification',
   functionVersion: '$LATEST',
@@ -20,7 +24,7 @@ export const lambdaContext = (remainingMs = 10_000): Context => ({
   done: () => undefined,
   fail: () => undefined,
   succeed: () => undefined,
-});
+}) as Context as LeaseEnrichmentContext;
 
 /** A Powertools Logger set up as the handlers set theirs up. */
 export const testLogger = (): Logger =>

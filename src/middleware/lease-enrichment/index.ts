@@ -53,12 +53,17 @@ const errorName = (error: unknown): string =>
 const httpStatusOf = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 
-/** Settles with `promise`, or rejects as soon as `signal` aborts, whether or not `promise` listens. */
-const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
+/**
+ * Settles with `value`, or rejects as soon as `signal` aborts, whether or not what produced `value`
+ * listens to the signal (an injected client may not).
+ */
+const unlessAborted = <T>(value: T | PromiseLike<T>, signal: AbortSignal): Promise<T> =>
   new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    Promise.resolve(value)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
   });
 
 /** Waits `ms`, or rejects as soon as `signal` aborts. */

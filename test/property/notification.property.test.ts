@@ -1,0 +1,123 @@
+import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { createNotificationHandler, type LeaseEvent } from '../../src/handlers/notification.js';
+import { LEASE_KEY_LIMITS } from '../../src/lease.js';
+import { CircuitBreaker, createLeaseDocumentClient } from '../../src/middleware/lease-enrichment/index.js';
+import { captureOutput, type CapturedOutput } from '../support/output.js';
+import { lambdaContext, leaseEvent, recordWithStatus, testLogger, testMetrics } from '../support/lambda.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+const KEY_NAMES = ['userEmail', 'uuid', 'leaseId', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype'];
+
+/** Strings of every kind bad input brings: emails, empties, huge ones, lone surrogates, emails inside text. */
+const nastyString = fc.oneof(
+  fc.emailAddress(),
+  fc.constantFrom('', ' ', '\u0000', '\uD800', 'null', '__proto__'),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', minLength: 900, maxLength: 2100 }), // around the byte limits, multibyte
+  fc.tuple(fc.string({ maxLength: 10 }), fc.emailAddress(), fc.string({ maxLength: 10 })).map(([a, email, b]) => `${a} ${email} ${b}`),
+  fc.uuid(),
+);
+
+const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    nastyString,
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.oneof(fc.constantFrom(...KEY_NAMES), fc.emailAddress(), fc.string()), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+/** Key field values: mostly strings, so that one bad field often sits beside a good one. */
+const keyValue = fc.oneof(fc.emailAddress(), fc.uuid(), nastyString, nastyString, value);
+
+/** A `detail` in the shape of the lease events, with any field absent, of any type or value. */
+const leaseShapedDetail = fc.record(
+  {
+    userEmail: keyValue,
+    uuid: keyValue,
+    leaseId: fc.oneof(keyValue, fc.record({ userEmail: keyValue, uuid: keyValue }, { requiredKeys: [] })),
+    note: nastyString,
+  },
+  { requiredKeys: [] },
+);
+
+/** Anything at all as `detail`, including JSON with prototype keys as their own properties. */
+const anyDetail = fc.oneof(
+  leaseShapedDetail,
+  leaseShapedDetail,
+  value,
+  fc.constant(undefined),
+  fc.jsonValue().map((json) => JSON.parse(`{"__proto__":{"userEmail":"ada@example.gov.uk","uuid":"u-1"},"x":${JSON.stringify(json)}}`) as unknown),
+);
+
+const isEmail = (text: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text);
+
+/** Every email-shaped token in a value, keys included. */
+const emailsIn = (input: unknown, found: string[] = []): string[] => {
+  if (typeof input === 'string') found.push(...input.split(' ').filter(isEmail));
+  else if (Array.isArray(input)) input.forEach((item) => emailsIn(item, found));
+  else if (input && typeof input === 'object') {
+    for (const [key, item] of Object.entries(input)) {
+      emailsIn(key, found);
+      emailsIn(item, found);
+    }
+  }
+  return found;
+};
+
+const isValidKeyValue = (text: unknown, maxBytes: number) =>
+  typeof text === 'string' && text.length > 0 && Buffer.byteLength(text) <= maxBytes && text.isWellFormed();
+
+describe('the notification handler, for any detail', () => {
+  let output: CapturedOutput;
+  beforeEach(() => {
+    ddb.reset();
+    // Answer with a lease for half the keys, so both found and not-found paths run.
+    ddb.on(GetCommand).callsFake((input: GetCommandInput) =>
+      String(input.Key?.uuid).length % 2 === 0 ? { Item: { ...recordWithStatus('Active'), ...input.Key } } : {},
+    );
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  it('always resolves to a notification, never queries with an invalid key, never logs an email', async () => {
+    const handler = createNotificationHandler({
+      logger: testLogger(),
+      metrics: testMetrics(),
+      client: createLeaseDocumentClient(),
+      tableName: 'LeaseTable',
+      circuitBreaker: new CircuitBreaker({ failureThreshold: Number.MAX_SAFE_INTEGER }),
+    });
+
+    await fc.assert(
+      fc.asyncProperty(anyDetail, fc.constantFrom(...['LeaseFrozen', 'LeaseApproved']), async (detail, detailType) => {
+        output.lines.length = 0;
+        ddb.resetHistory();
+        const event: LeaseEvent = detail === undefined ? { ...leaseEvent(null, detailType), detail: undefined } : leaseEvent(detail, detailType);
+
+        const notification = await handler(event, lambdaContext());
+
+        expect(notification.eventId).toBe(event.id);
+        expect(['enriched', 'not-found', 'skipped']).toContain(notification.enrichment.status);
+        expect(notification.enriched).toBe(notification.enrichment.status === 'enriched');
+        for (const call of ddb.commandCalls(GetCommand)) {
+          const key = call.args[0].input.Key;
+          expect(isValidKeyValue(key?.userEmail, LEASE_KEY_LIMITS.userEmail.maxBytes)).toBe(true);
+          expect(isValidKeyValue(key?.uuid, LEASE_KEY_LIMITS.uuid.maxBytes)).toBe(true);
+        }
+        expect(ddb.commandCalls(GetCommand).length).toBe(notification.enrichment.status === 'skipped' ? 0 : 1);
+        const logged = output.text();
+        for (const email of emailsIn(event)) expect(logged).not.toContain(email);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

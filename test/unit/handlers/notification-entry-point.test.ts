@@ -1,0 +1,45 @@
+import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { LeaseEvent, LeaseNotification } from '../../../src/handlers/notification.js';
+import { EnrichmentMetric } from '../../../src/metric-names.js';
+import { captureOutput, type CapturedOutput } from '../../support/output.js';
+import { lambdaContext, leaseEvents, leaseRecords } from '../../support/lambda.js';
+
+// The module Lambda loads reads its configuration once, when imported: set it first, then import.
+const TABLE_ARN = 'arn:aws:dynamodb:eu-west-2:123456789012:table/LeaseTable';
+const ddb = mockClient(DynamoDBDocumentClient);
+
+describe('the notification Lambda entry point', () => {
+  let output: CapturedOutput;
+  let handler: (event: LeaseEvent, context: ReturnType<typeof lambdaContext>) => Promise<LeaseNotification>;
+
+  beforeAll(async () => {
+    process.env.LEASE_TABLE_NAME = TABLE_ARN;
+    process.env.POWERTOOLS_METRICS_NAMESPACE = 'LeaseNotificationsEntryPoint';
+    ({ handler } = await import('../../../src/handlers/notification.js'));
+    delete process.env.LEASE_TABLE_NAME;
+    delete process.env.POWERTOOLS_METRICS_NAMESPACE;
+    ddb.on(GetCommand).callsFake((input: GetCommandInput) => ({
+      Item: leaseRecords.find((lease) => lease.userEmail === input.Key?.userEmail && lease.uuid === input.Key?.uuid),
+    }));
+    output = captureOutput();
+  });
+  afterAll(() => output.restore());
+
+  it('looks leases up in the table named at module load, and reports in the configured namespace', async () => {
+    const notifications = [];
+    for (const event of leaseEvents) notifications.push(await handler(event, lambdaContext()));
+
+    expect(notifications.filter((item) => item.enriched)).toHaveLength(8);
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_ARN });
+    const namespaces = output.emf().map((doc) => (doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace);
+    expect(new Set(namespaces)).toEqual(new Set(['LeaseNotificationsEntryPoint']));
+    expect(output.metric(EnrichmentMetric.Enriched)).toHaveLength(8);
+  });
+
+  it('keeps email addresses out of everything it writes', () => {
+    expect(output.text()).toContain('"service":"lease-notification"');
+    expect(output.text()).not.toContain('@');
+  });
+});

@@ -1,0 +1,169 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createNotificationHandler, type LeaseEvent } from '../../../src/handlers/notification.js';
+import { leaseSummary } from '../../../src/lease.js';
+import { EnrichmentMetric } from '../../../src/metric-names.js';
+import { CircuitBreaker, createLeaseDocumentClient } from '../../../src/middleware/lease-enrichment/index.js';
+import { captureOutput, type CapturedOutput } from '../../support/output.js';
+import { lambdaContext, leaseEvent, leaseEvents, leaseRecords, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+/** A mocked LeaseTable holding the fixture leases. */
+const serveFixtureLeases = () =>
+  ddb.on(GetCommand).callsFake((input: GetCommandInput) => ({
+    Item: leaseRecords.find((lease) => lease.userEmail === input.Key?.userEmail && lease.uuid === input.Key?.uuid),
+  }));
+
+const buildHandler = ({ tableName }: { tableName?: string } = { tableName: 'LeaseTable' }) =>
+  createNotificationHandler({
+    logger: testLogger(),
+    metrics: testMetrics(),
+    client: createLeaseDocumentClient(),
+    tableName,
+    circuitBreaker: new CircuitBreaker(),
+  });
+
+const byId = (id: string) => {
+  const event = leaseEvents.find((item) => item.id.startsWith(`5d2f3c4b-${id}`));
+  if (!event) throw new Error(`no fixture event ${id}`);
+  return event;
+};
+
+describe('notification handler', () => {
+  let output: CapturedOutput;
+  beforeEach(() => {
+    ddb.reset();
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  it('turns a lease event into a notification with the lease a message needs', async () => {
+    serveFixtureLeases();
+    const event = byId('0004'); // LeaseFrozen, leaseId object
+
+    const notification = await buildHandler()(event, lambdaContext());
+
+    const lease = recordWithStatus('Frozen');
+    expect(notification).toEqual({
+      eventId: event.id,
+      detailType: 'LeaseFrozen',
+      source: 'InnovationSandbox-ndx',
+      enriched: true,
+      enrichment: { status: 'enriched' },
+      lease: {
+        uuid: lease.uuid,
+        status: 'Frozen',
+        originalLeaseTemplateName: 'Data science sandbox (14 days)',
+        awsAccountId: '444455556666',
+        maxSpend: 200,
+        totalCostAccrued: 191.02,
+        leaseDurationInHours: 336,
+        startDate: '2026-11-12T08:30:00.000Z',
+        expirationDate: '2026-11-26T08:30:00.000Z',
+      },
+    });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'LeaseTable', Key: { userEmail: lease.userEmail, uuid: lease.uuid } });
+  });
+
+  it('produces a notification for every fixture event, degrading where it must', async () => {
+    serveFixtureLeases();
+    const handler = buildHandler();
+
+    const outcomes: Record<string, unknown> = {};
+    for (const event of leaseEvents) {
+      const notification = await handler(event, lambdaContext());
+      outcomes[`${event.id.slice(9, 13)} ${event['detail-type']}`] = notification.enrichment;
+      expect(notification.lease).toEqual(
+        notification.enriched ? leaseSummary(leaseRecords.find((item) => item.uuid === notification.lease?.uuid) ?? {}) : undefined,
+      );
+    }
+
+    expect(outcomes).toEqual({
+      '0001 LeaseRequested': { status: 'enriched' },
+      '0002 LeaseApproved': { status: 'enriched' },
+      '0003 LeaseBudgetThresholdAlert': { status: 'enriched' },
+      '0004 LeaseFrozen': { status: 'enriched' },
+      '0005 LeaseDurationThresholdAlert': { status: 'enriched' },
+      '0006 LeaseExpired': { status: 'enriched' },
+      '0007 LeaseDenied': { status: 'enriched' },
+      '0008 LeaseTerminated': { status: 'enriched' },
+      '0009 LeaseApproved': { status: 'not-found' },
+      '0010 LeaseFrozen': { status: 'skipped', reason: 'invalid-lease-key' },
+      '0011 LeaseBudgetExceeded': { status: 'skipped', reason: 'invalid-lease-key' },
+      '0012 LeaseExpired': { status: 'skipped', reason: 'invalid-lease-key' },
+    });
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 9);
+  });
+
+  it('never writes an email address to its logs, the input/output lines included', async () => {
+    serveFixtureLeases();
+    const handler = buildHandler();
+
+    for (const event of leaseEvents) await handler(event, lambdaContext());
+
+    const logged = output.text();
+    expect(output.logs().filter((line) => line.message === 'Input/output')).toHaveLength(leaseEvents.length * 2);
+    expect(logged).toContain('[email]');
+    expect(logged).not.toMatch(/@example\.gov\.uk/);
+    expect(logged).not.toContain('@');
+  });
+
+  it('flushes its metrics once per invocation', async () => {
+    serveFixtureLeases();
+    const handler = buildHandler();
+
+    await handler(byId('0002'), lambdaContext());
+    await handler(byId('0009'), lambdaContext());
+    await handler(byId('0012'), lambdaContext());
+
+    const enrichmentDocs = output.emf().filter((doc) => !('ColdStart' in doc));
+    expect(enrichmentDocs).toHaveLength(3);
+    expect(output.metric(EnrichmentMetric.Enriched)).toEqual([1]);
+    expect(output.metric(EnrichmentMetric.NotFound)).toEqual([1]);
+    expect(output.metric(EnrichmentMetric.Skipped)).toEqual([1]);
+    expect(output.metric(EnrichmentMetric.QueryLatency)).toHaveLength(2);
+  });
+
+  it('still notifies when the table is throttled twice, with a warning and a metric', async () => {
+    jest.useFakeTimers();
+    ddb.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: { httpStatusCode: 400 } }));
+
+    const pending = buildHandler()(byId('0002'), lambdaContext());
+    await jest.advanceTimersByTimeAsync(500);
+    const notification = await pending;
+    jest.useRealTimers();
+
+    expect(notification).toMatchObject({ enriched: false, enrichment: { status: 'failed', reason: 'throttled' } });
+    expect(notification).not.toHaveProperty('lease');
+    expect(output.logs('WARN')).toEqual([expect.objectContaining({ reason: 'throttled' })]);
+    expect(output.metric(EnrichmentMetric.Failed)).toEqual([1]);
+    expect(output.metric(EnrichmentMetric.Throttled)).toEqual([2]);
+  });
+
+  it('still notifies without LEASE_TABLE_NAME, with an ERROR and a skipped count', async () => {
+    delete process.env.LEASE_TABLE_NAME;
+
+    const notification = await buildHandler({})(byId('0002'), lambdaContext());
+
+    expect(notification.enrichment).toEqual({ status: 'skipped', reason: 'no-table-configured' });
+    expect(output.logs('ERROR')).toEqual([expect.objectContaining({ reason: 'no-table-configured' })]);
+    expect(output.metric(EnrichmentMetric.Skipped)).toEqual([1]);
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+  });
+
+  it.each([
+    ['null', null],
+    ['a number', 42],
+    ['an array', [leaseEvent({})]],
+    ['an event without id, source or detail-type', { detail: { userEmail: 'x@example.gov.uk', uuid: 'u' } }],
+  ])('answers an event that is %s with a notification of nulls', async (_case, event) => {
+    ddb.on(GetCommand).resolves({});
+
+    const notification = await buildHandler()(event as unknown as LeaseEvent, lambdaContext());
+
+    expect(notification).toMatchObject({ eventId: null, detailType: null, source: null, enriched: false });
+  });
+});

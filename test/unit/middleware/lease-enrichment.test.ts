@@ -1,0 +1,435 @@
+import {
+  DynamoDBServiceException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  CircuitBreaker,
+  createLeaseDocumentClient,
+  leaseEnrichment,
+  type LeaseEnrichmentOptions,
+} from '../../../src/middleware/lease-enrichment/index.js';
+import type { EnrichmentRecord, LeaseEnrichmentContext, LeaseInternal, LeaseKeyDecision } from '../../../src/middleware/types.js';
+import { captureOutput, type CapturedOutput } from '../../support/output.js';
+import { lambdaContext, recordWithStatus, testLogger } from '../../support/lambda.js';
+
+const TABLE = 'LeaseTable';
+const LEASE = recordWithStatus('Active');
+const KEY = { userEmail: LEASE.userEmail, uuid: LEASE.uuid };
+const ddb = mockClient(DynamoDBDocumentClient);
+
+const throttling = () =>
+  new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput', $metadata: { httpStatusCode: 400 } });
+const accessDenied = () =>
+  new DynamoDBServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not authorized', $metadata: { httpStatusCode: 400 } });
+
+/** Resolves after `ms` of (fake) time: a table that takes that long to answer. */
+const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Run {
+  result: { outcome: LeaseEnrichmentContext['leaseEnrichment']; lease: LeaseEnrichmentContext['lease'] };
+  record: EnrichmentRecord | undefined;
+  elapsedMs: number;
+}
+
+/**
+ * The middleware on a minimal handler that returns the outcome and lease from the context. A
+ * `before` hook stands in for the lease key middleware; another reads what was left for the reporter.
+ */
+const enrichmentHandler = (options: Partial<LeaseEnrichmentOptions> = {}, decision: LeaseKeyDecision | null = { key: KEY }) => {
+  let record: EnrichmentRecord | undefined;
+  const handler = middy<unknown, Run['result'], Error, LeaseEnrichmentContext, LeaseInternal>()
+    .before((request) => {
+      if (decision) request.internal.leaseKey = decision;
+    })
+    .use(leaseEnrichment({ logger: testLogger(), client: DynamoDBDocumentClient.from(createLeaseDocumentClient()), tableName: TABLE, ...options }))
+    .before((request) => {
+      record = request.internal.leaseEnrichment;
+    })
+    .handler((_event, context) => ({ outcome: context.leaseEnrichment, lease: context.lease }));
+
+  return {
+    handler,
+    /** Invokes, letting fake time run until the invocation settles. */
+    invoke: async (context: Context = lambdaContext()): Promise<Run> => {
+      const started = Date.now();
+      const pending = handler({}, context as LeaseEnrichmentContext);
+      let settled = false;
+      void pending.finally(() => (settled = true));
+      while (!settled) await jest.advanceTimersByTimeAsync(10);
+      return { result: await pending, record, elapsedMs: Date.now() - started };
+    },
+  };
+};
+
+describe('leaseEnrichment', () => {
+  let output: CapturedOutput;
+  beforeEach(() => {
+    ddb.reset();
+    jest.useFakeTimers();
+    output = captureOutput();
+  });
+  afterEach(() => {
+    output.restore();
+    jest.useRealTimers();
+  });
+
+  describe('fetches the lease', () => {
+    it('with one GetItem on the composite key, and puts it on the context', async () => {
+      ddb.on(GetCommand).resolves({ Item: LEASE });
+
+      const { result, record } = await enrichmentHandler().invoke();
+
+      expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: TABLE, Key: KEY, ConsistentRead: false });
+      expect(record).toMatchObject({ outcome: { status: 'enriched' }, throttled: 0, circuitOpened: false });
+      expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'found' }]);
+      expect(output.logs('WARN')).toEqual([]);
+    });
+
+    it('reports not-found when the table has no such lease', async () => {
+      ddb.on(GetCommand).resolves({});
+
+      const { result, record } = await enrichmentHandler().invoke();
+
+      expect(result).toEqual({ outcome: { status: 'not-found' }, lease: undefined });
+      expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'not-found' }]);
+    });
+
+    it('passes a table ARN through as the table name, and reads consistently when asked', async () => {
+      const arn = 'arn:aws:dynamodb:eu-west-2:123456789012:table/LeaseTable';
+      ddb.on(GetCommand).resolves({ Item: LEASE });
+
+      await enrichmentHandler({ tableName: arn, consistentRead: true }).invoke();
+
+      expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: arn, ConsistentRead: true });
+    });
+
+    it('times each query by itself', async () => {
+      ddb.on(GetCommand).callsFake(async () => {
+        await after(40);
+        return { Item: LEASE };
+      });
+
+      const { record } = await enrichmentHandler().invoke();
+
+      expect(record?.attempts[0]?.durationMs).toBeGreaterThanOrEqual(40);
+      expect(record?.attempts[0]?.durationMs).toBeLessThan(60);
+    });
+  });
+
+  describe('on throttling', () => {
+    it('retries exactly once, 500 ms later, and times the queries without the wait', async () => {
+      ddb
+        .on(GetCommand)
+        .callsFakeOnce(async () => {
+          await after(30);
+          throw throttling();
+        })
+        .callsFake(async () => {
+          await after(30);
+          return { Item: LEASE };
+        });
+      const { invoke } = enrichmentHandler();
+
+      const { result, record, elapsedMs } = await invoke();
+
+      expect(result.outcome).toEqual({ status: 'enriched' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+      expect(elapsedMs).toBeGreaterThanOrEqual(560);
+      expect(record?.throttled).toBe(1);
+      expect(record?.attempts.map((item) => item.result)).toEqual(['ProvisionedThroughputExceededException', 'found']);
+      for (const attempt of record?.attempts ?? []) expect(attempt.durationMs).toBeLessThan(100);
+    });
+
+    it('sends the retry no sooner than 500 ms after the first answer', async () => {
+      ddb.on(GetCommand).rejectsOnce(throttling()).resolves({ Item: LEASE });
+      const pending = enrichmentHandler().handler({}, lambdaContext() as LeaseEnrichmentContext);
+
+      await jest.advanceTimersByTimeAsync(499);
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+      await pending;
+    });
+
+    it('fails with reason throttled when the retry is throttled too, after two requests in all', async () => {
+      ddb.on(GetCommand).rejects(throttling());
+
+      const { result, record } = await enrichmentHandler().invoke();
+
+      expect(result).toEqual({ outcome: { status: 'failed', reason: 'throttled' }, lease: undefined });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+      expect(record?.throttled).toBe(2);
+      expect(output.logs('WARN')).toEqual([
+        expect.objectContaining({
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'throttled',
+          errorName: 'ProvisionedThroughputExceededException',
+          httpStatusCode: 400,
+          attempts: 2,
+        }),
+      ]);
+    });
+
+    it('retries the error names and waits the delay it is given', async () => {
+      const throttled = new DynamoDBServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {} });
+      ddb.on(GetCommand).rejectsOnce(throttled).resolves({ Item: LEASE });
+
+      const { result, elapsedMs } = await enrichmentHandler({ retryOn: ['ThrottlingException'], retryDelayMs: 100 }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'enriched' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+      expect(elapsedMs).toBeGreaterThanOrEqual(100);
+      expect(elapsedMs).toBeLessThan(500);
+    });
+
+    it('does not retry the default throttling error when given other names', async () => {
+      ddb.on(GetCommand).rejects(throttling());
+
+      const { result } = await enrichmentHandler({ retryOn: ['ThrottlingException'] }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'ProvisionedThroughputExceededException' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+    });
+  });
+
+  describe('on any other error', () => {
+    it.each([
+      ['AccessDeniedException', accessDenied(), 400],
+      ['ResourceNotFoundException', new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } }), 400],
+      ['InternalServerError', new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } }), 500],
+      ['Error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), undefined],
+    ])('fails at once with %s as the reason, after one request', async (name, error, httpStatusCode) => {
+      ddb.on(GetCommand).rejects(error);
+
+      const { result, record } = await enrichmentHandler().invoke();
+
+      expect(result).toEqual({ outcome: { status: 'failed', reason: name }, lease: undefined });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      expect(record?.throttled).toBe(0);
+      const [warning] = output.logs('WARN');
+      expect(warning).toMatchObject({ reason: name, errorName: name, attempts: 1 });
+      expect(warning?.httpStatusCode).toBe(httpStatusCode);
+    });
+
+    it('names a thrown non-error UnknownError', async () => {
+      const client = { send: jest.fn(() => Promise.reject('boom')) } as unknown as DynamoDBDocumentClient;
+
+      const { result } = await enrichmentHandler({ client }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'UnknownError' });
+    });
+  });
+
+  describe('keeps within its time budget', () => {
+    const hungClient = () => {
+      const send = jest.fn((_command: unknown, _options: { abortSignal: AbortSignal }) => new Promise<never>(() => undefined));
+      return { send, client: { send } as unknown as DynamoDBDocumentClient };
+    };
+
+    it('gives up on a table that never answers after 2 s, aborting the request', async () => {
+      const { send, client } = hungClient();
+
+      const { result, record, elapsedMs } = await enrichmentHandler({ client }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'timeout' });
+      expect(elapsedMs).toBeGreaterThanOrEqual(2000);
+      expect(elapsedMs).toBeLessThan(2020);
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(send.mock.calls[0]?.[1].abortSignal.aborted).toBe(true);
+      expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'timeout' }]);
+      expect(output.logs('WARN')[0]).toMatchObject({ reason: 'timeout', budgetMs: 2000 });
+    });
+
+    it('counts the backoff wait against the budget and aborts it', async () => {
+      ddb.on(GetCommand).callsFake(async () => {
+        await after(1800);
+        throw throttling();
+      });
+
+      const { result, elapsedMs } = await enrichmentHandler().invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'timeout' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      expect(elapsedMs).toBeLessThan(2020);
+    });
+
+    it('shrinks the budget to the Lambda time left, minus the reserve', async () => {
+      const { client } = hungClient();
+
+      const { elapsedMs, record } = await enrichmentHandler({ client }).invoke(lambdaContext(1500));
+
+      expect(record?.outcome).toEqual({ status: 'failed', reason: 'timeout' });
+      expect(elapsedMs).toBeGreaterThanOrEqual(1000);
+      expect(elapsedMs).toBeLessThan(1020);
+    });
+
+    it('takes its budget and reserve from options', async () => {
+      const { client } = hungClient();
+
+      const { elapsedMs } = await enrichmentHandler({ client, budgetMs: 300, reserveMs: 0 }).invoke(lambdaContext(250));
+
+      expect(elapsedMs).toBeGreaterThanOrEqual(250);
+      expect(elapsedMs).toBeLessThan(270);
+    });
+
+    it('uses the whole budget when the context cannot tell the time left', async () => {
+      const { client } = hungClient();
+      const { getRemainingTimeInMillis: _unknown, ...context } = lambdaContext();
+
+      const { elapsedMs } = await enrichmentHandler({ client, budgetMs: 700 }).invoke(context as LeaseEnrichmentContext);
+
+      expect(elapsedMs).toBeGreaterThanOrEqual(700);
+      expect(elapsedMs).toBeLessThan(720);
+    });
+
+    it('skips, without asking, when the Lambda has no time to spare', async () => {
+      const { result } = await enrichmentHandler().invoke(lambdaContext(500));
+
+      expect(result.outcome).toEqual({ status: 'skipped', reason: 'no-time-left' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+      expect(output.logs('WARN')).toEqual([expect.objectContaining({ reason: 'no-time-left' })]);
+    });
+  });
+
+  describe('skips without asking DynamoDB', () => {
+    it('when the lease key middleware rejected the key, leaving the WARN to it', async () => {
+      const { result, record } = await enrichmentHandler({}, { problems: [{ field: 'detail.uuid', problem: 'missing' }] }).invoke();
+
+      expect(result).toEqual({ outcome: { status: 'skipped', reason: 'invalid-lease-key' }, lease: undefined });
+      expect(record).toEqual({ outcome: result.outcome, attempts: [], throttled: 0, circuitOpened: false });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+      expect(output.logs()).toEqual([]);
+    });
+
+    it('with an ERROR when no lease key middleware ran before it', async () => {
+      const { result } = await enrichmentHandler({}, null).invoke();
+
+      expect(result.outcome).toEqual({ status: 'skipped', reason: 'no-lease-key-middleware' });
+      expect(output.logs('ERROR')).toEqual([expect.objectContaining({ reason: 'no-lease-key-middleware' })]);
+    });
+
+    it('with an ERROR naming LEASE_TABLE_NAME when no table is configured', async () => {
+      delete process.env.LEASE_TABLE_NAME;
+
+      const { result } = await enrichmentHandler({ tableName: undefined }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'skipped', reason: 'no-table-configured' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+      expect(output.logs('ERROR')).toEqual([
+        expect.objectContaining({ message: 'LEASE_TABLE_NAME is not set; enrichment skipped', reason: 'no-table-configured' }),
+      ]);
+    });
+  });
+
+  it('reads LEASE_TABLE_NAME once, when it is created', async () => {
+    process.env.LEASE_TABLE_NAME = 'LeaseTableFromEnv';
+    ddb.on(GetCommand).resolves({ Item: LEASE });
+    const { invoke } = enrichmentHandler({ tableName: undefined });
+    process.env.LEASE_TABLE_NAME = 'ChangedLater';
+
+    await invoke();
+
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'LeaseTableFromEnv' });
+    delete process.env.LEASE_TABLE_NAME;
+  });
+
+  describe('with its circuit breaker', () => {
+    it('opens after 5 failed enrichments, then skips without asking', async () => {
+      ddb.on(GetCommand).rejects(accessDenied());
+      const { invoke } = enrichmentHandler();
+
+      const runs: Run[] = [];
+      for (let i = 0; i < 6; i += 1) runs.push(await invoke());
+
+      expect(runs.map((run) => run.record?.circuitOpened)).toEqual([false, false, false, false, true, false]);
+      expect(runs[5]?.result.outcome).toEqual({ status: 'skipped', reason: 'circuit-open' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 5);
+      expect(output.logs('WARN').map((line) => line.message)).toEqual([
+        ...Array(5).fill('Lease lookup failed; notification goes without lease context'),
+        'Circuit breaker opened: lease lookups paused',
+        'Circuit breaker open; enrichment skipped',
+      ]);
+    });
+
+    it('lets one probe through after 30 s, and closes when it succeeds', async () => {
+      ddb.on(GetCommand).rejects(accessDenied());
+      const { invoke } = enrichmentHandler();
+      for (let i = 0; i < 5; i += 1) await invoke();
+      ddb.reset();
+      ddb.on(GetCommand).resolves({ Item: LEASE });
+
+      jest.advanceTimersByTime(29_000);
+      expect((await invoke()).result.outcome).toEqual({ status: 'skipped', reason: 'circuit-open' });
+      jest.advanceTimersByTime(1_000);
+      const probe = await invoke();
+
+      expect(probe.result.outcome).toEqual({ status: 'enriched' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      expect(output.logs('INFO')).toEqual([expect.objectContaining({ message: 'Circuit breaker closed: lease lookups resumed' })]);
+      expect((await invoke()).result.outcome).toEqual({ status: 'enriched' });
+    });
+
+    it('opens again when the probe fails', async () => {
+      ddb.on(GetCommand).rejects(accessDenied());
+      const circuitBreaker = new CircuitBreaker({ failureThreshold: 2, openMs: 1000 });
+      const { invoke } = enrichmentHandler({ circuitBreaker });
+      await invoke();
+      await invoke();
+
+      jest.advanceTimersByTime(1000);
+      const probe = await invoke();
+
+      expect(probe.record?.circuitOpened).toBe(true);
+      expect((await invoke()).result.outcome).toEqual({ status: 'skipped', reason: 'circuit-open' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 3);
+    });
+
+    it('counts not-found as an answer, and skips as nothing', async () => {
+      const circuitBreaker = new CircuitBreaker({ failureThreshold: 2 });
+      ddb.on(GetCommand).rejectsOnce(accessDenied()).resolvesOnce({}).rejects(accessDenied());
+      const { invoke } = enrichmentHandler({ circuitBreaker });
+
+      await invoke();
+      await invoke();
+      await enrichmentHandler({ circuitBreaker }, { problems: [] }).invoke();
+      await invoke();
+
+      expect(circuitBreaker.state).toBe('closed');
+    });
+  });
+});
+
+describe('leaseEnrichment without a client', () => {
+  it('creates a DocumentClient of its own', async () => {
+    ddb.reset();
+    ddb.on(GetCommand).resolves({ Item: LEASE });
+    const output = captureOutput();
+    const handler = middy<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal>()
+      .before((request) => {
+        request.internal.leaseKey = { key: KEY };
+      })
+      .use(leaseEnrichment({ logger: testLogger(), tableName: TABLE }))
+      .handler((_event, context) => context.leaseEnrichment);
+
+    await expect(handler({}, lambdaContext())).resolves.toEqual({ status: 'enriched' });
+    output.restore();
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+  });
+});
+
+describe('createLeaseDocumentClient', () => {
+  it('turns the SDK retries off, whatever the configuration asks', async () => {
+    const client = createLeaseDocumentClient({ maxAttempts: 4, region: 'eu-west-2' });
+
+    expect(await client.config.maxAttempts()).toBe(1);
+  });
+});
