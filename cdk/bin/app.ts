@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { DeploymentConfigError } from '../lib/config.js';
+import { createLeaseNotificationApp } from '../lib/app.js';
+
+try {
+  // The CLI passes cdk.json's context and -c values through the environment; App reads them from there.
+  createLeaseNotificationApp();
+} catch (error) {
+  if (!(error instanceof DeploymentConfigError)) throw error;
+  // A configuration mistake needs its message, not a stack trace.
+  console.error(`\n${error.message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,485 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Validations } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import { createLeaseNotificationApp } from '../../cdk/lib/app.js';
+import { DeploymentConfigError } from '../../cdk/lib/config.js';
+import { ENV } from '../../src/config.js';
+import { LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from '../../src/events.js';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from '../../src/metric-names.js';
+import { cdkJsonContext, identityStatements, NO_BUNDLING, resourceNamed, SECOND_TABLE_ARN, synthApp } from './synth.js';
+
+const CDK_JSON_TABLE_ARN = cdkJsonContext.leaseTableArn as string;
+
+const ref = (template: Template, type: string, idPrefix: string) => ({ Ref: resourceNamed(template, type, idPrefix).id });
+const arnOf = (template: Template, type: string, idPrefix: string) => ({
+  'Fn::GetAtt': [resourceNamed(template, type, idPrefix).id, 'Arn'],
+});
+const queueArn = (template: Template, idPrefix: string) => arnOf(template, 'AWS::SQS::Queue', idPrefix);
+const alarm = (template: Template, idPrefix: string) =>
+  resourceNamed(template, 'AWS::CloudWatch::Alarm', idPrefix).Properties;
+const functionProps = (template: Template) => resourceNamed(template, 'AWS::Lambda::Function', 'Notification').Properties;
+
+describe('LeaseNotificationStack, as cdk.json configures it', () => {
+  let template: Template;
+  let built: ReturnType<typeof synthApp>;
+
+  beforeAll(() => {
+    built = synthApp();
+    template = built.template;
+  });
+
+  describe('the function', () => {
+    it('reads the LeaseTable named by the configured ARN, and names its metrics as the alarms expect', () => {
+      expect(functionProps(template).Environment.Variables).toEqual({
+        [ENV.leaseTableName]: CDK_JSON_TABLE_ARN,
+        [ENV.serviceName]: DEFAULT_SERVICE_NAME,
+        [ENV.metricsNamespace]: DEFAULT_METRICS_NAMESPACE,
+        [ENV.logLevel]: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it('runs on nodejs24.x, arm64, 256 MB, 10 s', () => {
+      expect(functionProps(template)).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Timeout: 10,
+        Handler: 'index.handler',
+      });
+    });
+
+    it('goes to the LeaseTable region', () => {
+      expect(built.stack.region).toBe('eu-west-2');
+    });
+  });
+
+  describe('IAM', () => {
+    it('allows dynamodb:GetItem on exactly the configured table, in one statement, and nothing else of DynamoDB anywhere', () => {
+      const dynamodb = identityStatements(template).filter((statement) => JSON.stringify(statement).includes('dynamodb'));
+
+      expect(dynamodb).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: CDK_JSON_TABLE_ARN }]);
+    });
+
+    it("gives the function's role its log group, the two queues it delivers to, and the table: nothing else", () => {
+      const role = ref(template, 'AWS::IAM::Role', 'NotificationRole');
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [role],
+        PolicyDocument: {
+          Statement: Match.arrayEquals([
+            {
+              Effect: 'Allow',
+              Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+              Resource: [queueArn(template, 'FailedInvocationQueue'), queueArn(template, 'NotificationQueue')],
+            },
+            {
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: arnOf(template, 'AWS::Logs::LogGroup', 'NotificationLogGroup'),
+            },
+            { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: CDK_JSON_TABLE_ARN },
+          ]),
+        },
+      });
+      expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(1);
+      expect(resourceNamed(template, 'AWS::IAM::Role', 'NotificationRole').Properties.ManagedPolicyArns).toBeUndefined();
+    });
+  });
+
+  describe('EventBridge', () => {
+    it('matches the lease events on the default bus by source prefix and detail-type', () => {
+      const rule = resourceNamed(template, 'AWS::Events::Rule', 'LeaseEventRule').Properties;
+
+      expect(rule.EventBusName).toBe('default');
+      expect(rule.EventPattern).toEqual({
+        source: [{ prefix: LEASE_EVENT_SOURCE_PREFIX }],
+        'detail-type': [...LEASE_EVENT_DETAIL_TYPES],
+      });
+    });
+
+    it('targets the function with a retry policy and a dead-letter queue', () => {
+      const rule = resourceNamed(template, 'AWS::Events::Rule', 'LeaseEventRule').Properties;
+
+      expect(rule.Targets).toEqual([
+        {
+          Id: 'Target0',
+          Arn: arnOf(template, 'AWS::Lambda::Function', 'Notification'),
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+          DeadLetterConfig: { Arn: queueArn(template, 'DeliveryDeadLetterQueue') },
+        },
+      ]);
+    });
+
+    it('lets only this rule invoke the function, and only this rule write to its dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: arnOf(template, 'AWS::Lambda::Function', 'Notification'),
+        SourceArn: arnOf(template, 'AWS::Events::Rule', 'LeaseEventRule'),
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(template, 'AWS::SQS::Queue', 'DeliveryDeadLetterQueue')],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Condition: { ArnEquals: { 'aws:SourceArn': arnOf(template, 'AWS::Events::Rule', 'LeaseEventRule') } },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('delivery', () => {
+    it('sends notifications to the notification queue and failed invocations to their own queue, after two retries', () => {
+      expect(resourceNamed(template, 'AWS::Lambda::EventInvokeConfig', 'Notification').Properties).toEqual({
+        FunctionName: ref(template, 'AWS::Lambda::Function', 'Notification'),
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21_600,
+        DestinationConfig: {
+          OnSuccess: { Destination: queueArn(template, 'NotificationQueue') },
+          OnFailure: { Destination: queueArn(template, 'FailedInvocationQueue') },
+        },
+      });
+    });
+
+    it('moves a notification senders fail on five times to a dead-letter queue', () => {
+      expect(resourceNamed(template, 'AWS::SQS::Queue', 'NotificationQueue').Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: queueArn(template, 'NotificationDeadLetterQueue'),
+        maxReceiveCount: 5,
+      });
+    });
+
+    it.each(['NotificationQueue', 'NotificationDeadLetterQueue', 'FailedInvocationQueue', 'DeliveryDeadLetterQueue'])(
+      '%s is encrypted, keeps messages 14 days and refuses requests without TLS',
+      (queue) => {
+        expect(resourceNamed(template, 'AWS::SQS::Queue', queue).Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 1_209_600,
+        });
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [ref(template, 'AWS::SQS::Queue', queue)],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              {
+                Effect: 'Deny',
+                Principal: { AWS: '*' },
+                Action: 'sqs:*',
+                Resource: queueArn(template, queue),
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+            ]),
+          },
+        });
+      },
+    );
+
+    it('has exactly these four queues', () => {
+      expect(Object.keys(template.findResources('AWS::SQS::Queue'))).toHaveLength(4);
+    });
+  });
+
+  describe('alarms', () => {
+    const service = [{ Name: 'service', Value: DEFAULT_SERVICE_NAME }];
+
+    it('alarm on the p99 of EnrichmentQueryLatencyMs above 200 ms, in the namespace and service the code emits', () => {
+      expect(alarm(template, 'QueryLatencyP99Alarm')).toMatchObject({
+        Namespace: DEFAULT_METRICS_NAMESPACE,
+        MetricName: EnrichmentMetric.QueryLatency,
+        Dimensions: service,
+        ExtendedStatistic: 'p99',
+        Threshold: 200,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Period: 300,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('alarm on the share of degraded enrichments: (failed + skipped by the breaker) over all, above 5 %', () => {
+      const degraded = alarm(template, 'DegradedEnrichmentsAlarm');
+      const inputs = Object.fromEntries(
+        degraded.Metrics.filter((metric: { MetricStat?: unknown }) => metric.MetricStat).map(
+          (metric: { Id: string; MetricStat: { Metric: unknown; Stat: string; Period: number } }) => [
+            metric.Id,
+            metric.MetricStat,
+          ],
+        ),
+      );
+      const sum = (metricName: string) => ({
+        Metric: { Namespace: DEFAULT_METRICS_NAMESPACE, MetricName: metricName, Dimensions: service },
+        Stat: 'Sum',
+        Period: 300,
+      });
+
+      expect(inputs).toEqual({
+        failed: sum(EnrichmentMetric.Failed),
+        circuitOpen: sum(EnrichmentMetric.SkippedCircuitOpen),
+        enriched: sum(EnrichmentMetric.Enriched),
+        notFound: sum(EnrichmentMetric.NotFound),
+        skipped: sum(EnrichmentMetric.Skipped),
+      });
+      expect(degraded.Metrics.filter((metric: { ReturnData: boolean }) => metric.ReturnData)).toEqual([
+        expect.objectContaining({
+          Expression:
+            '100 * (FILL(failed, 0) + FILL(circuitOpen, 0)) / (FILL(enriched, 0) + FILL(notFound, 0) + FILL(skipped, 0) + FILL(failed, 0))',
+        }),
+      ]);
+      expect(degraded).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    });
+
+    it('alarm as soon as one LeaseSchemaDrift is counted', () => {
+      expect(alarm(template, 'SchemaDriftAlarm')).toMatchObject({
+        Namespace: DEFAULT_METRICS_NAMESPACE,
+        MetricName: EnrichmentMetric.SchemaDrift,
+        Dimensions: service,
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+      });
+    });
+
+    it.each([
+      ['DeliveryDeadLetterAlarm', 'DeliveryDeadLetterQueue'],
+      ['FailedInvocationAlarm', 'FailedInvocationQueue'],
+      ['UndeliveredNotificationAlarm', 'NotificationDeadLetterQueue'],
+    ])('%s fires when %s is not empty', (alarmId, queue) => {
+      expect(alarm(template, alarmId)).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [resourceNamed(template, 'AWS::SQS::Queue', queue).id, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('alarm on any function error', () => {
+      expect(alarm(template, 'FunctionErrorAlarm')).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(template, 'AWS::Lambda::Function', 'Notification') }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('all notify the alarm topic, when they fire and when they clear, and each names its runbook', () => {
+      const topic = ref(template, 'AWS::SNS::Topic', 'AlarmTopic');
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+
+      expect(alarms).toHaveLength(7);
+      for (const { Properties } of alarms) {
+        expect(Properties.AlarmActions).toEqual([topic]);
+        expect(Properties.OKActions).toEqual([topic]);
+        expect(Properties.AlarmDescription).toMatch(/Runbook: docs\/deployment\.md#[a-z-]+$/);
+      }
+    });
+
+    it("link runbook sections that exist in docs/deployment.md", () => {
+      const docs = readFileSync(new URL('../../docs/deployment.md', import.meta.url), 'utf8');
+      const anchors = [...docs.matchAll(/^#+ (.+)$/gm)].map(([, heading]) =>
+        heading!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'),
+      );
+      const linked = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+        ({ Properties }) => /#([a-z-]+)$/.exec(Properties.AlarmDescription)![1],
+      );
+
+      expect(linked).toHaveLength(7);
+      for (const anchor of linked) expect(anchors).toContain(anchor);
+    });
+
+    it('send to an SNS topic encrypted with a rotating key that CloudWatch may use, over TLS only', () => {
+      const key = resourceNamed(template, 'AWS::KMS::Key', 'AlarmTopicKey');
+
+      expect(resourceNamed(template, 'AWS::SNS::Topic', 'AlarmTopic').Properties.KmsMasterKeyId).toEqual({
+        'Fn::GetAtt': [key.id, 'Arn'],
+      });
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+            }),
+          ]),
+        },
+      });
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it('finds nothing unacknowledged', () => {
+      expect(new AwsSolutionsChecks().validateScope(built.stack).violations).toEqual([]);
+    });
+
+    it('is acknowledged only for the two dead-letter queues not having a dead-letter queue themselves', () => {
+      const acknowledged = built.stack.node.findAll().flatMap((node) =>
+        node.node.metadata
+          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .map((entry) => ({ path: node.node.path, rules: Object.keys(entry.data as object) })),
+      );
+
+      expect(acknowledged).toEqual([
+        { path: 'LeaseNotification/FailedInvocationQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
+        { path: 'LeaseNotification/DeliveryDeadLetterQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
+      ]);
+    });
+  });
+});
+
+describe('LeaseNotificationStack with a second LeaseTable ARN', () => {
+  let built: ReturnType<typeof synthApp>;
+
+  beforeAll(() => {
+    built = synthApp({ leaseTableArn: SECOND_TABLE_ARN });
+  });
+
+  it('grants GetItem on that table and points the function at it', () => {
+    const dynamodb = identityStatements(built.template).filter((statement) => JSON.stringify(statement).includes('dynamodb'));
+
+    expect(dynamodb).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: SECOND_TABLE_ARN }]);
+    expect(functionProps(built.template).Environment.Variables[ENV.leaseTableName]).toBe(SECOND_TABLE_ARN);
+  });
+
+  it("deploys to that table's region, and nothing of cdk.json's table is left", () => {
+    expect(built.stack.region).toBe('us-east-1');
+    expect(JSON.stringify(built.template.toJSON())).not.toContain(CDK_JSON_TABLE_ARN.split(':table/')[1]);
+    expect(JSON.stringify(built.template.toJSON())).not.toContain('eu-west-2');
+  });
+});
+
+describe('LeaseNotificationStack delivering notifications to EventBridge', () => {
+  const busArn = 'arn:aws:events:eu-west-2:123456789012:event-bus/lease-notifications';
+  let built: ReturnType<typeof synthApp>;
+
+  beforeAll(() => {
+    built = synthApp({ onSuccessDestination: 'eventbridge', onSuccessEventBus: busArn });
+  });
+
+  it('sends successful results to the bus, failures still to the queue', () => {
+    expect(
+      resourceNamed(built.template, 'AWS::Lambda::EventInvokeConfig', 'Notification').Properties.DestinationConfig,
+    ).toEqual({
+      OnSuccess: { Destination: busArn },
+      OnFailure: { Destination: queueArn(built.template, 'FailedInvocationQueue') },
+    });
+  });
+
+  it('may put events on that bus only, and has no notification queues or their alarm', () => {
+    expect(identityStatements(built.template)).toContainEqual({ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn });
+    expect(Object.keys(built.template.findResources('AWS::SQS::Queue'))).toEqual([
+      expect.stringMatching(/^FailedInvocationQueue/),
+      expect.stringMatching(/^DeliveryDeadLetterQueue/),
+    ]);
+    expect(Object.keys(built.template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(6);
+  });
+
+  it('still passes cdk-nag', () => {
+    expect(new AwsSolutionsChecks().validateScope(built.stack).violations).toEqual([]);
+  });
+});
+
+describe('LeaseNotificationStack with every optional setting', () => {
+  let built: ReturnType<typeof synthApp>;
+
+  beforeAll(() => {
+    built = synthApp({
+      stackName: 'LeaseNotification-prod',
+      eventBus: 'isb-prod-events',
+      eventSource: 'InnovationSandbox-isb-prod',
+      serviceName: 'lease-notification-prod',
+      metricsNamespace: 'IsbProd/LeaseNotifications',
+      knownFingerprints: '0123456789abcdef',
+      logLevel: 'debug',
+      alarmEmail: 'alerts@example.gov.uk',
+      queryLatencyP99ThresholdMs: '300',
+      degradedEnrichmentThresholdPercent: '10',
+    });
+  });
+
+  it('names the stack from context', () => {
+    expect(built.stack.stackName).toBe('LeaseNotification-prod');
+  });
+
+  it('matches the exact source on the named bus', () => {
+    const rule = resourceNamed(built.template, 'AWS::Events::Rule', 'LeaseEventRule').Properties;
+
+    expect(rule.EventBusName).toBe('isb-prod-events');
+    expect(rule.EventPattern.source).toEqual(['InnovationSandbox-isb-prod']);
+  });
+
+  it('gives the function the service name, namespace, log level and fingerprints', () => {
+    expect(functionProps(built.template).Environment.Variables).toMatchObject({
+      [ENV.serviceName]: 'lease-notification-prod',
+      [ENV.metricsNamespace]: 'IsbProd/LeaseNotifications',
+      [ENV.logLevel]: 'DEBUG',
+      [ENV.knownFingerprints]: '0123456789abcdef',
+    });
+  });
+
+  it('points every enrichment alarm at the same namespace and service, with the configured thresholds', () => {
+    const service = [{ Name: 'service', Value: 'lease-notification-prod' }];
+
+    expect(alarm(built.template, 'QueryLatencyP99Alarm')).toMatchObject({
+      Namespace: 'IsbProd/LeaseNotifications',
+      Dimensions: service,
+      Threshold: 300,
+    });
+    expect(alarm(built.template, 'SchemaDriftAlarm')).toMatchObject({ Namespace: 'IsbProd/LeaseNotifications', Dimensions: service });
+    const degraded = alarm(built.template, 'DegradedEnrichmentsAlarm');
+    expect(degraded.Threshold).toBe(10);
+    for (const metric of degraded.Metrics.filter((item: { MetricStat?: unknown }) => item.MetricStat)) {
+      expect(metric.MetricStat.Metric).toMatchObject({ Namespace: 'IsbProd/LeaseNotifications', Dimensions: service });
+    }
+  });
+
+  it('subscribes the alarm email to the topic', () => {
+    built.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'alerts@example.gov.uk',
+      TopicArn: ref(built.template, 'AWS::SNS::Topic', 'AlarmTopic'),
+    });
+  });
+});
+
+describe('the app, when the context is wrong', () => {
+  const contextWithout = (key: string) =>
+    Object.fromEntries(Object.entries({ ...cdkJsonContext, ...NO_BUNDLING }).filter(([name]) => name !== key));
+
+  it('stops synth when leaseTableArn is missing, saying which key to set', () => {
+    expect(() => createLeaseNotificationApp({ context: contextWithout('leaseTableArn') })).toThrow(
+      new DeploymentConfigError(
+        'leaseTableArn',
+        'Set CDK context leaseTableArn (cdk.json or -c leaseTableArn=arn:aws:dynamodb:<region>:<account>:table/<name>)',
+      ),
+    );
+  });
+
+  it('stops synth when leaseTableArn is malformed, saying which key to set', () => {
+    expect(() =>
+      createLeaseNotificationApp({ context: { ...cdkJsonContext, ...NO_BUNDLING, leaseTableArn: `${CDK_JSON_TABLE_ARN}/index/*` } }),
+    ).toThrow(/CDK context leaseTableArn is not a DynamoDB table ARN: .*-c leaseTableArn=/);
+  });
+});
