@@ -54,6 +54,16 @@ const httpStatusOf = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 
 /**
+ * Node's system error code (`ECONNRESET`, `ECONNREFUSED`, …), if any. The SDK renames a reset
+ * connection `TimeoutError`, which would read like our own budget `timeout`; the code says what
+ * happened.
+ */
+const systemErrorCode = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+};
+
+/**
  * Settles with `value`, or rejects as soon as `signal` aborts, whether or not what produced `value`
  * listens to the signal (an injected client may not).
  */
@@ -84,7 +94,8 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
  * Fetches the lease named by the checked key (from the lease key middleware) with one GetItem, and
  * puts it on `context.lease`, with the outcome on `context.leaseEnrichment`. It never throws for
  * anything the table does:
- * - throttling (`retryOn`) is retried once after `retryDelayMs`; every other error fails at once;
+ * - throttling (`retryOn`) is retried once after `retryDelayMs`; every other error fails at once,
+ *   with the error's name (or, for a network error, Node's code such as `ECONNRESET`) as the reason;
  * - the whole lookup, wait included, stops at `budgetMs` (or sooner, when the Lambda has less time
  *   left), aborting the request;
  * - after `circuitBreaker`'s run of failures, DynamoDB is left alone for a while and lookups are
@@ -197,10 +208,12 @@ export const leaseEnrichment = (
     }
 
     const name = errorName(error);
-    const reason = timedOut ? 'timeout' : retryOn.has(name) ? 'throttled' : name;
+    const code = systemErrorCode(error);
+    const reason = timedOut ? 'timeout' : retryOn.has(name) ? 'throttled' : (code ?? name);
     logger.warn('Lease lookup failed; notification goes without lease context', {
       reason,
       errorName: name,
+      errorCode: code,
       httpStatusCode: httpStatusOf(error),
       attempts: attempts.length,
       budgetMs: timeMs,

@@ -206,7 +206,11 @@ describe('leaseEnrichment', () => {
       ['AccessDeniedException', accessDenied(), 400],
       ['ResourceNotFoundException', new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } }), 400],
       ['InternalServerError', new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } }), 500],
-      ['Error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), undefined],
+      [
+        'ValidationException', // a `code` that is not a system error code does not replace the name
+        Object.assign(new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {} }), { code: 'Validation' }),
+        undefined,
+      ],
     ])('fails at once with %s as the reason, after one request', async (name, error, httpStatusCode) => {
       ddb.on(GetCommand).rejects(error);
 
@@ -218,6 +222,19 @@ describe('leaseEnrichment', () => {
       const [warning] = output.logs('WARN');
       expect(warning).toMatchObject({ reason: name, errorName: name, attempts: 1 });
       expect(warning?.httpStatusCode).toBe(httpStatusCode);
+    });
+
+    it.each([
+      ['a reset connection, which the SDK names TimeoutError', 'TimeoutError', 'ECONNRESET'],
+      ['a refused connection', 'Error', 'ECONNREFUSED'],
+    ])('names %s by its system code, after one request', async (_case, name, code) => {
+      ddb.on(GetCommand).rejects(Object.assign(new Error('socket hang up'), { name, code }));
+
+      const { result } = await enrichmentHandler().invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: code });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      expect(output.logs('WARN')[0]).toMatchObject({ reason: code, errorName: name, errorCode: code });
     });
 
     it('names a thrown non-error UnknownError', async () => {
