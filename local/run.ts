@@ -139,8 +139,10 @@ const stopTarget = async (target: Target | undefined): Promise<void> => {
 };
 
 /** The environment the handler module reads at load, as Lambda would set it. */
-const prepareEnvironment = (target: Target): void => {
+const prepareEnvironment = (target: Target, verbose: boolean): void => {
   const env = process.env;
+  // --verbose shows the handler's log lines, the input/output logger's DEBUG lines among them.
+  if (verbose) env[ENV.logLevel] ??= 'DEBUG';
   env[ENV.serviceName] ??= DEFAULT_SERVICE_NAME;
   env[ENV.metricsNamespace] ??= DEFAULT_METRICS_NAMESPACE;
   // What Lambda sets for an on-demand function; without it Powertools never reports a cold start.
@@ -235,7 +237,7 @@ const run = async (args: string[]): Promise<number> => {
             `AWS DynamoDB in ${readEnv('AWS_REGION') ?? 'the region of your AWS configuration'}`,
         }
       : await startEmbedded(options.engine ?? 'dynalite');
-    prepareEnvironment(target);
+    prepareEnvironment(target, options.verbose);
     // Imported only now: the module creates its client and reads its table name at load, from the env.
     const { handler } = await import('../src/handlers/notification.js');
 

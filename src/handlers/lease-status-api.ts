@@ -59,7 +59,7 @@ export const leaseStatus = (_request: LeaseStatusRequest, context: LeaseEnrichme
 /** Builds the lease status API handler from the same dependencies as the notification handler. */
 export const createLeaseStatusHandler = ({ logger, metrics, knownFingerprints, ...enrichment }: NotificationHandlerDependencies) =>
   middy<LeaseStatusRequest, APIGatewayProxyResultV2, Error, LeaseEnrichmentContext, LeaseInternal>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .use(leaseKey({ logger, extract: fromHttpApiRequest }))
     .use(leaseEnrichment({ logger, ...enrichment }))

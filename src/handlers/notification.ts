@@ -54,8 +54,8 @@ export type NotificationHandlerDependencies = Pick<EnrichmentReportOptions, 'met
   };
 
 /**
- * Builds the notification Lambda: Powertools context and metrics, the input/output logger (emails
- * masked), then the three lease middlewares in order, around {@link notify}.
+ * Builds the notification Lambda: Powertools context and metrics, the input/output logger (at DEBUG,
+ * emails masked), then the three lease middlewares in order, around {@link notify}.
  *
  * @example
  * const handler = createNotificationHandler({ logger, metrics, client, circuitBreaker });
@@ -67,9 +67,10 @@ export const createNotificationHandler = ({
   ...enrichment
 }: NotificationHandlerDependencies) =>
   middy<LeaseEvent, LeaseNotification, Error, LeaseEnrichmentContext, LeaseInternal>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(inputOutputLogger({ logger: (message) => logger.info('Input/output', message as Record<string, unknown>) }))
+    // DEBUG: whole events and notifications are for investigations, not for every invocation's bill.
+    .use(inputOutputLogger({ logger: (message) => logger.debug('Input/output', message as Record<string, unknown>) }))
     .use(leaseKey({ logger }))
     .use(leaseEnrichment({ logger, ...enrichment }))
     .use(enrichmentReport({ logger, metrics, knownFingerprints }))

@@ -207,6 +207,16 @@ describe('fingerprints', () => {
     expect(fingerprintFields(['status', 'uuid'])).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('stay right for any number of field sets, beyond those remembered', () => {
+    const sets = Array.from({ length: 400 }, (_, i) => [`field${i}`, 'uuid']);
+
+    const first = sets.map((fields) => fingerprintFields(fields));
+    const again = sets.map((fields) => fingerprintFields([...fields].reverse()));
+
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(400);
+  });
+
   it('form a baseline of every status shape with and without each optional field', () => {
     const baseline = baselineFingerprints();
 
