@@ -38,12 +38,10 @@ export interface LeaseEnrichmentOptions {
 
 type EnrichmentRequest = Request<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal>;
 
-interface Lookup {
-  readonly lease?: LeaseRecord;
-  readonly error?: unknown;
-  readonly timedOut: boolean;
-  readonly attempts: readonly QueryAttempt[];
-}
+type Lookup = { readonly attempts: readonly QueryAttempt[] } & (
+  | { readonly failed: false; readonly lease?: LeaseRecord }
+  | { readonly failed: true; readonly error: unknown; readonly timedOut: boolean }
+);
 
 const errorName = (error: unknown): string =>
   typeof error === 'object' && error !== null && typeof (error as Error).name === 'string'
@@ -152,14 +150,14 @@ export const leaseEnrichment = (
 
     try {
       try {
-        return { lease: await attempt(), attempts, timedOut: false };
+        return { failed: false, lease: await attempt(), attempts };
       } catch (error) {
         if (signal.aborted || !retryOn.has(errorName(error))) throw error;
       }
       await sleep(retryDelayMs, signal);
-      return { lease: await attempt(), attempts, timedOut: false };
+      return { failed: false, lease: await attempt(), attempts };
     } catch (error) {
-      return { error, attempts, timedOut: signal.aborted };
+      return { failed: true, error, attempts, timedOut: signal.aborted };
     } finally {
       clearTimeout(timer);
     }
@@ -199,17 +197,19 @@ export const leaseEnrichment = (
       return skip('circuit-open');
     }
 
-    const { lease, error, timedOut, attempts } = await lookup(decision.key, tableName, timeMs);
+    const found = await lookup(decision.key, tableName, timeMs);
+    const { attempts } = found;
     const throttled = attempts.filter((item) => retryOn.has(item.result)).length;
-    if (error === undefined) {
+    if (!found.failed) {
       if (circuitBreaker.recordSuccess()) logger.info('Circuit breaker closed: lease lookups resumed');
-      const outcome: LeaseEnrichmentOutcome = { status: lease ? 'enriched' : 'not-found' };
-      return { outcome, lease, attempts, throttled, circuitOpened: false };
+      const outcome: LeaseEnrichmentOutcome = { status: found.lease ? 'enriched' : 'not-found' };
+      return { outcome, lease: found.lease, attempts, throttled, circuitOpened: false };
     }
 
+    const { error } = found;
     const name = errorName(error);
     const code = systemErrorCode(error);
-    const reason = timedOut ? 'timeout' : retryOn.has(name) ? 'throttled' : (code ?? name);
+    const reason = found.timedOut ? 'timeout' : retryOn.has(name) ? 'throttled' : (code ?? name);
     logger.warn('Lease lookup failed; notification goes without lease context', {
       reason,
       errorName: name,

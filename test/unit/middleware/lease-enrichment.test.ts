@@ -237,8 +237,8 @@ describe('leaseEnrichment', () => {
       expect(output.logs('WARN')[0]).toMatchObject({ reason: code, errorName: name, errorCode: code });
     });
 
-    it('names a thrown non-error UnknownError', async () => {
-      const client = { send: jest.fn(() => Promise.reject('boom')) } as unknown as DynamoDBDocumentClient;
+    it.each([['a string', 'boom'], ['undefined', undefined]])('names a rejection with %s UnknownError', async (_case, rejection) => {
+      const client = { send: jest.fn(() => Promise.reject(rejection)) } as unknown as DynamoDBDocumentClient;
 
       const { result } = await enrichmentHandler({ client }).invoke();
 
