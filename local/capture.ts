@@ -17,7 +17,8 @@ export type Captured<T> = { readonly lines: CapturedLine[] } & (
   | { readonly ok: false; readonly error: unknown }
 );
 
-const parse = (text: string): Record<string, unknown> | undefined => {
+/** A written line as a JSON object, or undefined when it is not one. */
+export const parseLine = (text: string): Record<string, unknown> | undefined => {
   if (!text.startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(text);
@@ -45,7 +46,7 @@ export const captureStdio = async <T>(run: () => Promise<T>): Promise<Captured<T
     ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       for (const line of text.split('\n')) {
-        if (line.trim()) lines.push({ stream: name, text: line, json: parse(line) });
+        if (line.trim()) lines.push({ stream: name, text: line, json: parseLine(line) });
       }
       const callback = rest.find((item) => typeof item === 'function') as (() => void) | undefined;
       if (callback) queueMicrotask(callback);

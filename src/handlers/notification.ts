@@ -1,12 +1,17 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import inputOutputLogger from '@middy/input-output-logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { leaseSummary, type LeaseSummary } from '../lease.js';
 import { enrichmentReport, type EnrichmentReportOptions } from '../middleware/enrichment-report/index.js';
-import { leaseEnrichment, type LeaseEnrichmentOptions } from '../middleware/lease-enrichment/index.js';
-import { createLeaseDocumentClient } from '../middleware/lease-enrichment/document-client.js';
+import {
+  createLeaseDocumentClient,
+  leaseEnrichment,
+  type LeaseEnrichmentOptions,
+} from '../middleware/lease-enrichment/index.js';
 import { leaseKey, ownField } from '../middleware/lease-key/index.js';
 import type { LeaseEnrichmentContext, LeaseEnrichmentOutcome, LeaseInternal } from '../middleware/types.js';
 import { createLogger, createMetrics } from '../observability.js';
@@ -46,12 +51,9 @@ export const notify = (event: LeaseEvent, context: LeaseEnrichmentContext): Leas
   return notification;
 };
 
-/** What the notification handler is built from; each has a production default. */
-export type NotificationHandlerDependencies = Pick<EnrichmentReportOptions, 'metrics' | 'knownFingerprints'> &
-  Omit<LeaseEnrichmentOptions, 'logger'> & {
-    logger: EnrichmentReportOptions['logger'] & Parameters<typeof injectLambdaContext>[0];
-    metrics: Parameters<typeof logMetrics>[0] & EnrichmentReportOptions['metrics'];
-  };
+/** What the notification handler is built from: the function's one Logger and Metrics, and the enrichment options. */
+export type NotificationHandlerDependencies = Omit<LeaseEnrichmentOptions, 'logger'> &
+  Pick<EnrichmentReportOptions, 'knownFingerprints'> & { logger: Logger; metrics: Metrics };
 
 /**
  * Builds the notification Lambda: Powertools context and metrics, the input/output logger (at DEBUG,

@@ -1,11 +1,7 @@
 import { jest } from '@jest/globals';
+import { emfMetrics, logLines, parseLine, type CapturedLine } from '../../local/capture.js';
 
-/** One line the code under test wrote to stdout or stderr, parsed when it is JSON. */
-export interface OutputLine {
-  stream: 'stdout' | 'stderr';
-  text: string;
-  json?: Record<string, unknown>;
-}
+export type OutputLine = CapturedLine;
 
 export interface CapturedOutput {
   /** Everything written, in order. */
@@ -23,33 +19,23 @@ export interface CapturedOutput {
 
 /**
  * Captures what Powertools writes. Its Logger and Metrics write to `process.stdout` and
- * `process.stderr` directly, not through `console`, so the streams are what we watch.
+ * `process.stderr` directly, not through `console`, so the streams are what we watch. Lines are read
+ * as the local runner reads them (`local/capture.ts`).
  */
 export const captureOutput = (): CapturedOutput => {
   const lines: OutputLine[] = [];
   const spy = (stream: 'stdout' | 'stderr') =>
     jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
-      for (const text of String(chunk).split('\n').filter(Boolean)) {
-        let json: Record<string, unknown> | undefined;
-        try {
-          json = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          json = undefined;
-        }
-        lines.push({ stream, text, json });
-      }
+      for (const text of String(chunk).split('\n').filter(Boolean)) lines.push({ stream, text, json: parseLine(text) });
       return true;
     });
   const spies = [spy('stdout'), spy('stderr')];
-  const jsonLines = () => lines.flatMap((line) => (line.json ? [line.json] : []));
-  const emf = () => jsonLines().filter((line) => '_aws' in line);
   return {
     lines,
     text: () => lines.map((line) => line.text).join('\n'),
-    logs: (level) => jsonLines().filter((line) => 'level' in line && (level === undefined || line.level === level)),
-    emf,
-    metric: (name) =>
-      emf().flatMap((doc) => (name in doc ? [doc[name]].flat() : [])) as number[],
+    logs: (level) => logLines(lines).filter((line) => level === undefined || line.level === level),
+    emf: () => lines.flatMap(({ json }) => (json && '_aws' in json ? [json] : [])),
+    metric: (name) => emfMetrics(lines)[name] ?? [],
     restore: () => spies.forEach((item) => item.mockRestore()),
   };
 };
