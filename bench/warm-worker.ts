@@ -35,12 +35,12 @@ const lambdaContext = (): Context => {
   invocation += 1;
   return {
     callbackWaitsForEmptyEventLoop: true,
-    functionName: 'lease-notification',
+    functionName: 'lease-enrichment',
     functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-notification',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-enrichment',
     memoryLimitInMB: '256',
     awsRequestId: `00000000-0000-4000-8000-${invocation.toString().padStart(12, '0')}`,
-    logGroupName: '/aws/lambda/lease-notification',
+    logGroupName: '/aws/lambda/lease-enrichment',
     logStreamName: '2026/11/25/[$LATEST]0123456789abcdef',
     getRemainingTimeInMillis: () => 10_000,
     done: () => undefined,

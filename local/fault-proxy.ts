@@ -60,7 +60,7 @@ const ERROR_REPLIES: Record<Exclude<FaultKind, 'drop' | 'hang'>, (table: string)
     status: 400,
     body: {
       __type: 'com.amazon.coral.service#AccessDeniedException',
-      Message: `User: arn:aws:sts::123456789012:assumed-role/lease-notification/lease-notification is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:eu-west-2:123456789012:table/${table} because no identity-based policy allows the dynamodb:GetItem action`,
+      Message: `User: arn:aws:sts::123456789012:assumed-role/lease-enrichment/lease-enrichment is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:eu-west-2:123456789012:table/${table} because no identity-based policy allows the dynamodb:GetItem action`,
     },
   }),
   'resource-not-found': () => ({

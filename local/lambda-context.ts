@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 export interface LambdaContextOptions {
-  /** Default `lease-notification`. */
+  /** Default `lease-enrichment`. */
   functionName?: string;
   /** The function's timeout, from which the remaining time counts down. Default 30 000 ms. */
   timeoutMs?: number;
@@ -25,7 +25,7 @@ const LOG_STREAM_SUFFIX = randomBytes(16).toString('hex');
  * const notification = await handler(event, lambdaContext({ timeoutMs: 10_000 }));
  */
 export const lambdaContext = ({
-  functionName = 'lease-notification',
+  functionName = 'lease-enrichment',
   timeoutMs = 30_000,
   memoryLimitInMB = 256,
   region = 'eu-west-2',

@@ -4,10 +4,10 @@
  */
 
 /** Namespace used when `POWERTOOLS_METRICS_NAMESPACE` is not set. */
-export const DEFAULT_METRICS_NAMESPACE = 'LeaseNotifications';
+export const DEFAULT_METRICS_NAMESPACE = 'LeaseEnrichment';
 
 /** Service name (and the `service` metric dimension) used when `POWERTOOLS_SERVICE_NAME` is not set. */
-export const DEFAULT_SERVICE_NAME = 'lease-notification';
+export const DEFAULT_SERVICE_NAME = 'lease-enrichment';
 
 /** Metrics emitted by the enrichment middlewares; all are counts except the latency. */
 export const EnrichmentMetric = {

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { DeploymentConfigError } from '../lib/config.js';
-import { createLeaseNotificationApp } from '../lib/app.js';
+import { createLeaseEnrichmentApp } from '../lib/app.js';
 
 try {
   // The CLI passes cdk.json's context and -c values through the environment; App reads them from there.
-  createLeaseNotificationApp();
+  createLeaseEnrichmentApp();
 } catch (error) {
   if (!(error instanceof DeploymentConfigError)) throw error;
   // A configuration mistake needs its message, not a stack trace.

@@ -57,7 +57,7 @@ export interface DeploymentConfig {
 
 /** Defaults for every optional key. */
 export const CONFIG_DEFAULTS = {
-  stackName: 'LeaseNotification',
+  stackName: 'LeaseEnrichment',
   eventBus: 'default',
   onSuccessDestination: 'sqs',
   serviceName: DEFAULT_SERVICE_NAME,

@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs cdk/bin/app.ts as `cdk synth` does: context in CDK_CONTEXT_JSON, output to CDK_OUTDIR. */
 const runApp = (context: Record<string, unknown>) => {
-  const outdir = mkdtempSync(join(tmpdir(), 'lease-notification-'));
+  const outdir = mkdtempSync(join(tmpdir(), 'lease-enrichment-'));
   try {
     return spawnSync(join(root, 'node_modules/.bin/tsx'), ['cdk/bin/app.ts'], {
       cwd: root,

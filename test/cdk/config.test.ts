@@ -29,7 +29,7 @@ const failure = (context: Record<string, unknown>): DeploymentConfigError => {
 describe('readDeploymentConfig', () => {
   it('needs only the LeaseTable ARN; everything else has a default', () => {
     expect(read({ leaseTableArn: TABLE_ARN })).toEqual({
-      stackName: 'LeaseNotification',
+      stackName: 'LeaseEnrichment',
       leaseTableArn: TABLE_ARN,
       region: 'eu-west-2',
       eventBus: 'default',
@@ -157,7 +157,7 @@ describe('readDeploymentConfig', () => {
   it('checks the alarm email, the log level, the stack name and the namespace', () => {
     expect(read({ leaseTableArn: TABLE_ARN, alarmEmail: 'alerts@example.gov.uk' }).alarmEmail).toBe('alerts@example.gov.uk');
     expect(read({ leaseTableArn: TABLE_ARN, logLevel: 'debug' }).logLevel).toBe('DEBUG');
-    expect(read({ leaseTableArn: TABLE_ARN, stackName: 'LeaseNotification-prod' }).stackName).toBe('LeaseNotification-prod');
+    expect(read({ leaseTableArn: TABLE_ARN, stackName: 'LeaseEnrichment-prod' }).stackName).toBe('LeaseEnrichment-prod');
 
     expect(failure({ leaseTableArn: TABLE_ARN, alarmEmail: 'alerts' }).key).toBe(CONTEXT_KEY.alarmEmail);
     expect(failure({ leaseTableArn: TABLE_ARN, logLevel: 'LOUD' }).key).toBe(CONTEXT_KEY.logLevel);
@@ -167,7 +167,7 @@ describe('readDeploymentConfig', () => {
 
   it('documents every default it applies', () => {
     expect(CONFIG_DEFAULTS).toEqual({
-      stackName: 'LeaseNotification',
+      stackName: 'LeaseEnrichment',
       eventBus: 'default',
       onSuccessDestination: 'sqs',
       serviceName: DEFAULT_SERVICE_NAME,

@@ -162,8 +162,8 @@ describe('LeaseEnrichmentFunction', () => {
     expect(assemblyDir.startsWith(fileURLToPath(new URL('../../', import.meta.url)))).toBe(false);
     const script = `
       const { handler } = await import(${JSON.stringify(`${bundleOf(notification)}/index.mjs`)});
-      const context = { functionName: 'lease-notification', awsRequestId: 'r-1', memoryLimitInMB: '256',
-        invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-notification',
+      const context = { functionName: 'lease-enrichment', awsRequestId: 'r-1', memoryLimitInMB: '256',
+        invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-enrichment',
         getRemainingTimeInMillis: () => 10000 };
       const event = { id: 'e-1', 'detail-type': 'LeaseApproved', source: 'InnovationSandbox-isb-dev',
         detail: { leaseId: 'u-1', userEmail: 'ada@example.gov.uk' } };

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
-import { createLeaseNotificationApp, type LeaseNotificationApp } from '../../cdk/lib/app.js';
+import { createLeaseEnrichmentApp, type LeaseEnrichmentApp } from '../../cdk/lib/app.js';
 
 /** The context `cdk synth` reads from cdk.json: feature flags and the example settings. */
 export const cdkJsonContext = (
@@ -14,8 +14,8 @@ export const SECOND_TABLE_ARN = 'arn:aws:dynamodb:us-east-1:210987654321:table/i
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
 /** Builds the app as `cdk synth` does, with cdk.json's context and `overrides` as if given with `-c`. */
-export const synthApp = (overrides: Record<string, unknown> = {}): LeaseNotificationApp & { template: Template } => {
-  const built = createLeaseNotificationApp({ context: { ...cdkJsonContext, ...NO_BUNDLING, ...overrides } });
+export const synthApp = (overrides: Record<string, unknown> = {}): LeaseEnrichmentApp & { template: Template } => {
+  const built = createLeaseEnrichmentApp({ context: { ...cdkJsonContext, ...NO_BUNDLING, ...overrides } });
   return { ...built, template: Template.fromStack(built.stack) };
 };
 

@@ -13,12 +13,12 @@ import type { LeaseEnrichmentContext } from '../../src/middleware/types.js';
  */
 export const lambdaContext = (remainingMs = 10_000): LeaseEnrichmentContext => ({
   callbackWaitsForEmptyEventLoop: true,
-  functionName: 'lease-notification',
+  functionName: 'lease-enrichment',
   functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-notification',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-enrichment',
   memoryLimitInMB: '256',
   awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/lease-notification',
+  logGroupName: '/aws/lambda/lease-enrichment',
   logStreamName: '2026/11/25/[$LATEST]abcdef',
   getRemainingTimeInMillis: () => remainingMs,
   done: () => undefined,
@@ -28,10 +28,10 @@ export const lambdaContext = (remainingMs = 10_000): LeaseEnrichmentContext => (
 
 /** A Powertools Logger set up as the handlers set theirs up. */
 export const testLogger = (): Logger =>
-  new Logger({ serviceName: 'lease-notification', logLevel: 'DEBUG', jsonReplacerFn: maskEmailsReplacer });
+  new Logger({ serviceName: 'lease-enrichment', logLevel: 'DEBUG', jsonReplacerFn: maskEmailsReplacer });
 
 export const testMetrics = (): Metrics =>
-  new Metrics({ namespace: 'LeaseNotificationsTest', serviceName: 'lease-notification' });
+  new Metrics({ namespace: 'LeaseEnrichmentTest', serviceName: 'lease-enrichment' });
 
 const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as T;

@@ -46,7 +46,7 @@ describe('maskEmailsReplacer', () => {
 describe('createLogger and createMetrics', () => {
   it('log JSON with the service name and masked addresses, errors included', () => {
     const output = captureOutput();
-    process.env.POWERTOOLS_SERVICE_NAME = 'lease-notification-test';
+    process.env.POWERTOOLS_SERVICE_NAME = 'lease-enrichment-test';
     const logger = createLogger();
     delete process.env.POWERTOOLS_SERVICE_NAME;
 
@@ -54,7 +54,7 @@ describe('createLogger and createMetrics', () => {
     output.restore();
 
     const [line] = output.logs('WARN');
-    expect(line).toMatchObject({ service: 'lease-notification-test', message: `lookup for ${EMAIL_MASK}` });
+    expect(line).toMatchObject({ service: 'lease-enrichment-test', message: `lookup for ${EMAIL_MASK}` });
     expect(output.text()).not.toContain('@');
   });
 
@@ -66,8 +66,8 @@ describe('createLogger and createMetrics', () => {
     output.restore();
 
     expect(output.emf()[0]).toMatchObject({
-      service: 'lease-notification',
-      _aws: { CloudWatchMetrics: [{ Namespace: 'LeaseNotifications' }] },
+      service: 'lease-enrichment',
+      _aws: { CloudWatchMetrics: [{ Namespace: 'LeaseEnrichment' }] },
     });
   });
 });

@@ -16,7 +16,7 @@ describe('the notification Lambda entry point', () => {
 
   beforeAll(async () => {
     process.env.LEASE_TABLE_NAME = TABLE_ARN;
-    process.env.POWERTOOLS_METRICS_NAMESPACE = 'LeaseNotificationsEntryPoint';
+    process.env.POWERTOOLS_METRICS_NAMESPACE = 'LeaseEnrichmentEntryPoint';
     ({ handler } = await import('../../../src/handlers/notification.js'));
     delete process.env.LEASE_TABLE_NAME;
     delete process.env.POWERTOOLS_METRICS_NAMESPACE;
@@ -34,12 +34,12 @@ describe('the notification Lambda entry point', () => {
     expect(notifications.filter((item) => item.enriched)).toHaveLength(8);
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_ARN });
     const namespaces = output.emf().map((doc) => (doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace);
-    expect(new Set(namespaces)).toEqual(new Set(['LeaseNotificationsEntryPoint']));
+    expect(new Set(namespaces)).toEqual(new Set(['LeaseEnrichmentEntryPoint']));
     expect(output.metric(EnrichmentMetric.Enriched)).toHaveLength(8);
   });
 
   it('keeps email addresses out of everything it writes', () => {
-    expect(output.text()).toContain('"service":"lease-notification"');
+    expect(output.text()).toContain('"service":"lease-enrichment"');
     expect(output.text()).not.toContain('@');
   });
 });

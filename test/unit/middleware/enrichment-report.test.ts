@@ -60,7 +60,7 @@ describe('enrichmentReport', () => {
       expect(doc?._aws).toMatchObject({
         CloudWatchMetrics: [
           {
-            Namespace: 'LeaseNotificationsTest',
+            Namespace: 'LeaseEnrichmentTest',
             Dimensions: [['service']],
             Metrics: expect.arrayContaining([{ Name: EnrichmentMetric.QueryLatency, Unit: 'Milliseconds' }]),
           },

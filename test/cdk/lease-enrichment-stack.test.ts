@@ -3,7 +3,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
-import { createLeaseNotificationApp } from '../../cdk/lib/app.js';
+import { createLeaseEnrichmentApp } from '../../cdk/lib/app.js';
 import { DeploymentConfigError } from '../../cdk/lib/config.js';
 import { ENV } from '../../src/config.js';
 import { LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from '../../src/events.js';
@@ -21,7 +21,7 @@ const alarm = (template: Template, idPrefix: string) =>
   resourceNamed(template, 'AWS::CloudWatch::Alarm', idPrefix).Properties;
 const functionProps = (template: Template) => resourceNamed(template, 'AWS::Lambda::Function', 'Notification').Properties;
 
-describe('LeaseNotificationStack, as cdk.json configures it', () => {
+describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
   let template: Template;
   let built: ReturnType<typeof synthApp>;
 
@@ -342,14 +342,14 @@ describe('LeaseNotificationStack, as cdk.json configures it', () => {
       );
 
       expect(acknowledged).toEqual([
-        { path: 'LeaseNotification/FailedInvocationQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
-        { path: 'LeaseNotification/DeliveryDeadLetterQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
+        { path: 'LeaseEnrichment/FailedInvocationQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
+        { path: 'LeaseEnrichment/DeliveryDeadLetterQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
       ]);
     });
   });
 });
 
-describe('LeaseNotificationStack with a second LeaseTable ARN', () => {
+describe('LeaseEnrichmentStack with a second LeaseTable ARN', () => {
   let built: ReturnType<typeof synthApp>;
 
   beforeAll(() => {
@@ -370,8 +370,8 @@ describe('LeaseNotificationStack with a second LeaseTable ARN', () => {
   });
 });
 
-describe('LeaseNotificationStack delivering notifications to EventBridge', () => {
-  const busArn = 'arn:aws:events:eu-west-2:123456789012:event-bus/lease-notifications';
+describe('LeaseEnrichmentStack delivering notifications to EventBridge', () => {
+  const busArn = 'arn:aws:events:eu-west-2:123456789012:event-bus/lease-enrichments';
   let built: ReturnType<typeof synthApp>;
 
   beforeAll(() => {
@@ -401,16 +401,16 @@ describe('LeaseNotificationStack delivering notifications to EventBridge', () =>
   });
 });
 
-describe('LeaseNotificationStack with every optional setting', () => {
+describe('LeaseEnrichmentStack with every optional setting', () => {
   let built: ReturnType<typeof synthApp>;
 
   beforeAll(() => {
     built = synthApp({
-      stackName: 'LeaseNotification-prod',
+      stackName: 'LeaseEnrichment-prod',
       eventBus: 'isb-prod-events',
       eventSource: 'InnovationSandbox-isb-prod',
-      serviceName: 'lease-notification-prod',
-      metricsNamespace: 'IsbProd/LeaseNotifications',
+      serviceName: 'lease-enrichment-prod',
+      metricsNamespace: 'IsbProd/LeaseEnrichment',
       knownFingerprints: '0123456789abcdef',
       logLevel: 'debug',
       alarmEmail: 'alerts@example.gov.uk',
@@ -420,7 +420,7 @@ describe('LeaseNotificationStack with every optional setting', () => {
   });
 
   it('names the stack from context', () => {
-    expect(built.stack.stackName).toBe('LeaseNotification-prod');
+    expect(built.stack.stackName).toBe('LeaseEnrichment-prod');
   });
 
   it('matches the exact source on the named bus', () => {
@@ -432,26 +432,26 @@ describe('LeaseNotificationStack with every optional setting', () => {
 
   it('gives the function the service name, namespace, log level and fingerprints', () => {
     expect(functionProps(built.template).Environment.Variables).toMatchObject({
-      [ENV.serviceName]: 'lease-notification-prod',
-      [ENV.metricsNamespace]: 'IsbProd/LeaseNotifications',
+      [ENV.serviceName]: 'lease-enrichment-prod',
+      [ENV.metricsNamespace]: 'IsbProd/LeaseEnrichment',
       [ENV.logLevel]: 'DEBUG',
       [ENV.knownFingerprints]: '0123456789abcdef',
     });
   });
 
   it('points every enrichment alarm at the same namespace and service, with the configured thresholds', () => {
-    const service = [{ Name: 'service', Value: 'lease-notification-prod' }];
+    const service = [{ Name: 'service', Value: 'lease-enrichment-prod' }];
 
     expect(alarm(built.template, 'QueryLatencyP99Alarm')).toMatchObject({
-      Namespace: 'IsbProd/LeaseNotifications',
+      Namespace: 'IsbProd/LeaseEnrichment',
       Dimensions: service,
       Threshold: 300,
     });
-    expect(alarm(built.template, 'SchemaDriftAlarm')).toMatchObject({ Namespace: 'IsbProd/LeaseNotifications', Dimensions: service });
+    expect(alarm(built.template, 'SchemaDriftAlarm')).toMatchObject({ Namespace: 'IsbProd/LeaseEnrichment', Dimensions: service });
     const degraded = alarm(built.template, 'DegradedEnrichmentsAlarm');
     expect(degraded.Threshold).toBe(10);
     for (const metric of degraded.Metrics.filter((item: { MetricStat?: unknown }) => item.MetricStat)) {
-      expect(metric.MetricStat.Metric).toMatchObject({ Namespace: 'IsbProd/LeaseNotifications', Dimensions: service });
+      expect(metric.MetricStat.Metric).toMatchObject({ Namespace: 'IsbProd/LeaseEnrichment', Dimensions: service });
     }
   });
 
@@ -469,7 +469,7 @@ describe('the app, when the context is wrong', () => {
     Object.fromEntries(Object.entries({ ...cdkJsonContext, ...NO_BUNDLING }).filter(([name]) => name !== key));
 
   it('stops synth when leaseTableArn is missing, saying which key to set', () => {
-    expect(() => createLeaseNotificationApp({ context: contextWithout('leaseTableArn') })).toThrow(
+    expect(() => createLeaseEnrichmentApp({ context: contextWithout('leaseTableArn') })).toThrow(
       new DeploymentConfigError(
         'leaseTableArn',
         'Set CDK context leaseTableArn (cdk.json or -c leaseTableArn=arn:aws:dynamodb:<region>:<account>:table/<name>)',
@@ -479,7 +479,7 @@ describe('the app, when the context is wrong', () => {
 
   it('stops synth when leaseTableArn is malformed, saying which key to set', () => {
     expect(() =>
-      createLeaseNotificationApp({ context: { ...cdkJsonContext, ...NO_BUNDLING, leaseTableArn: `${CDK_JSON_TABLE_ARN}/index/*` } }),
+      createLeaseEnrichmentApp({ context: { ...cdkJsonContext, ...NO_BUNDLING, leaseTableArn: `${CDK_JSON_TABLE_ARN}/index/*` } }),
     ).toThrow(/CDK context leaseTableArn is not a DynamoDB table ARN: .*-c leaseTableArn=/);
   });
 });

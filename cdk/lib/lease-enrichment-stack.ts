@@ -25,15 +25,15 @@ import type { DeploymentConfig } from './config.js';
 import { LeaseEnrichmentFunction } from './lease-enrichment-function.js';
 
 /** What the stack is built from: the checked deployment config, less what belongs to the app. */
-export type LeaseNotificationSettings = Omit<DeploymentConfig, 'stackName' | 'region'>;
+export type LeaseEnrichmentSettings = Omit<DeploymentConfig, 'stackName' | 'region'>;
 
-/** Props of {@link LeaseNotificationStack}. */
-export interface LeaseNotificationStackProps extends StackProps {
-  readonly settings: LeaseNotificationSettings;
+/** Props of {@link LeaseEnrichmentStack}. */
+export interface LeaseEnrichmentStackProps extends StackProps {
+  readonly settings: LeaseEnrichmentSettings;
 }
 
 /** The alarms, by what they watch. */
-export interface LeaseNotificationAlarms {
+export interface LeaseEnrichmentAlarms {
   readonly queryLatencyP99: Alarm;
   readonly degradedEnrichments: Alarm;
   readonly schemaDrift: Alarm;
@@ -69,12 +69,12 @@ const eventBusFrom = (scope: Construct, id: string, nameOrArn: string): IEventBu
  * encrypted SNS topic.
  *
  * @example
- * new LeaseNotificationStack(app, 'LeaseNotification', {
+ * new LeaseEnrichmentStack(app, 'LeaseEnrichment', {
  *   env: { region: 'eu-west-2' },
  *   settings: readDeploymentConfig((key) => app.node.tryGetContext(key)),
  * });
  */
-export class LeaseNotificationStack extends Stack {
+export class LeaseEnrichmentStack extends Stack {
   /** The notification function and its role. */
   readonly notification: LeaseEnrichmentFunction;
   /** Where notifications go, when delivered to SQS. */
@@ -89,9 +89,9 @@ export class LeaseNotificationStack extends Stack {
   readonly rule: Rule;
   /** Where alarms are sent. */
   readonly alarmTopic: Topic;
-  readonly alarms: LeaseNotificationAlarms;
+  readonly alarms: LeaseEnrichmentAlarms;
 
-  constructor(scope: Construct, id: string, props: LeaseNotificationStackProps) {
+  constructor(scope: Construct, id: string, props: LeaseEnrichmentStackProps) {
     super(scope, id, props);
     const { settings } = props;
 
@@ -199,7 +199,7 @@ export class LeaseNotificationStack extends Stack {
     return topic;
   }
 
-  private createAlarms(settings: LeaseNotificationSettings): LeaseNotificationAlarms {
+  private createAlarms(settings: LeaseEnrichmentSettings): LeaseEnrichmentAlarms {
     const action = new SnsAction(this.alarmTopic);
     const alarm = (id: string, props: AlarmProps): Alarm => {
       const created = new Alarm(this, id, { treatMissingData: QUIET_IS_OK, ...props });
