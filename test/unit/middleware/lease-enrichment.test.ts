@@ -568,6 +568,7 @@ describe('leaseEnrichment options', () => {
     [{ tableName: '' }, TypeError, "option 'tableName' must be a non-empty string, got string"],
     [{ tableName: 42 }, TypeError, "option 'tableName' must be a non-empty string, got number"],
     [{ consistentRead: 'yes' }, TypeError, "option 'consistentRead' must be a boolean, got string"],
+    [{ consistentRead: [true] }, TypeError, "option 'consistentRead' must be a boolean, got array"],
     [{ client: {} }, TypeError, "option 'client' must have a method send()"],
     [{ client: 'DynamoDB' }, TypeError, "option 'client' must be an object with send, got string"],
     [{ circuitBreaker: { failureThreshold: 3 } }, TypeError, "option 'circuitBreaker' must have a method tryAcquire()"],
