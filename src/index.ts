@@ -17,13 +17,13 @@ export type {
   CircuitBreakerOptions,
   CircuitState,
 } from './middleware/lease-enrichment/index.js';
-export {
-  enrichmentReport,
-  baselineFingerprints,
-  fingerprintFields,
-  leaseFingerprint,
+export { enrichmentReport, fingerprintFields, leaseDrift, leaseFingerprint } from './middleware/enrichment-report/index.js';
+export type {
+  EnrichmentReportOptions,
+  LeaseDrift,
+  LeaseDriftKind,
+  LeaseDriftOptions,
 } from './middleware/enrichment-report/index.js';
-export type { EnrichmentReportOptions } from './middleware/enrichment-report/index.js';
 export type {
   EnrichmentRecord,
   LeaseEnrichmentContext,
@@ -39,7 +39,35 @@ export { createLogger, createMetrics, maskEmails, maskEmailsReplacer, EMAIL_MASK
 export { EnrichmentMetric, DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from './metric-names.js';
 export type { EnrichmentMetricName } from './metric-names.js';
 export { ENV } from './config.js';
-export { LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from './events.js';
-export type { LeaseEventDetailType } from './events.js';
-export { LEASE_KEY_LIMITS, LEASE_RECORD_SHAPES, LEASE_STATUSES, leaseSummary } from './lease.js';
-export type { LeaseKey, LeaseRecord, LeaseStatus, LeaseSummary } from './lease.js';
+export { BLUEPRINT_EVENT_DETAIL_TYPES, LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from './events.js';
+export type { BlueprintEventDetailType, LeaseEventDetailType } from './events.js';
+export {
+  LEASE_FIELDS,
+  LEASE_KEY_LIMITS,
+  LEASE_SCHEMA_VERSIONS,
+  LEASE_STATUS_GROUPS,
+  LEASE_STATUSES,
+  leaseSummary,
+} from './lease.js';
+export type {
+  ApprovalDeniedLease,
+  EndedLease,
+  Lease,
+  LeaseBudgetThreshold,
+  LeaseDurationThreshold,
+  LeaseField,
+  LeaseFieldKind,
+  LeaseFieldSpec,
+  LeaseFieldType,
+  LeaseKey,
+  LeaseMeta,
+  LeaseRecord,
+  LeaseStatus,
+  LeaseStatusGroup,
+  LeaseStatusGroupSpec,
+  LeaseSummary,
+  LeaseThresholdAction,
+  LeaseWithStatus,
+  MonitoredLease,
+  PendingLease,
+} from './lease.js';

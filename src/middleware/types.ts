@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { LeaseKey, LeaseRecord } from '../lease.js';
+import type { Lease, LeaseKey } from '../lease.js';
 
 /**
  * What the middlewares need of a logger. A Powertools `Logger` fits, and so does `console` in a
@@ -59,7 +59,7 @@ export interface QueryAttempt {
  */
 export interface EnrichmentRecord {
   readonly outcome: LeaseEnrichmentOutcome;
-  readonly lease?: LeaseRecord;
+  readonly lease?: Lease;
   readonly attempts: readonly QueryAttempt[];
   /** Throttling responses among the attempts. */
   readonly throttled: number;
@@ -83,6 +83,6 @@ export type LeaseInternal = {
  */
 export interface LeaseEnrichmentContext extends Context {
   /** The lease, when `leaseEnrichment.status` is `enriched`. */
-  lease?: LeaseRecord;
+  lease?: Lease;
   leaseEnrichment: LeaseEnrichmentOutcome;
 }

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { maskEmailsReplacer } from '../../src/observability.js';
 import type { LeaseEvent } from '../../src/handlers/notification.js';
-import type { LeaseRecord } from '../../src/lease.js';
+import type { Lease, LeaseStatus, LeaseWithStatus } from '../../src/lease.js';
 import type { LeaseEnrichmentContext } from '../../src/middleware/types.js';
 
 /**
@@ -36,16 +36,15 @@ export const testMetrics = (): Metrics =>
 const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as T;
 
-/** Realistic LeaseTable items, one per status group. */
-export const leaseRecords = fixture<(LeaseRecord & { userEmail: string; uuid: string; status: string })[]>(
-  'lease-records.json',
-);
+/** Realistic LeaseTable items, as ISB writes them: every status, in several variants. */
+export const leaseRecords = fixture<Lease[]>('lease-records.json');
 
 /** Realistic lease events, including ones that must degrade. */
 export const leaseEvents = fixture<LeaseEvent[]>('lease-events.json');
 
-export const recordWithStatus = (status: string) => {
-  const record = leaseRecords.find((item) => item.status === status);
+/** The first fixture lease with a status, narrowed to that status's type. */
+export const recordWithStatus = <S extends LeaseStatus>(status: S): LeaseWithStatus<S> => {
+  const record = leaseRecords.find((item): item is LeaseWithStatus<S> => item.status === status);
   if (!record) throw new Error(`no fixture lease with status ${status}`);
   return record;
 };

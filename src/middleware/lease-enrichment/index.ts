@@ -141,7 +141,8 @@ export const leaseEnrichment = (
       try {
         const { Item } = await unlessAborted(client.send(command, { abortSignal: signal }), signal);
         attempts.push({ durationMs: performance.now() - started, result: Item ? 'found' : 'not-found' });
-        return Item;
+        // ISB's record as it is stored; enrichmentReport judges it against the lease model.
+        return Item as LeaseRecord | undefined;
       } catch (error) {
         attempts.push({ durationMs: performance.now() - started, result: signal.aborted ? 'timeout' : errorName(error) });
         throw error;
