@@ -1,17 +1,19 @@
 // Plain JavaScript, as a function without TypeScript would use the package: imports by the package
 // name, a real DynamoDB API (dynalite, in this process), and the README's handler as compiled here.
-// Prints the handlers' own output as it comes, then one line `RESULT <json>` for the test to read.
+// Seeds the lease in lease.json (written by the test), prints the handlers' own output as it comes,
+// then one line `RESULT <json>` for the test to read.
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import dynalite from 'dynalite';
+import { readFile } from 'node:fs/promises';
 import * as root from 'lease-enrichment';
 import { enrichmentReport } from 'lease-enrichment/enrichment-report';
 import { createLeaseDocumentClient, leaseEnrichment } from 'lease-enrichment/lease-enrichment';
 import { leaseKey } from 'lease-enrichment/lease-key';
 
-const OWNER = 'grace.hopper@example.gov.uk';
-const UUID = '6a1f0c3e-5b2d-4c8e-9f71-2d3e4f5a6b7c';
+const lease = JSON.parse(await readFile('lease.json', 'utf8'));
+const { userEmail: OWNER, uuid: UUID } = lease;
 const TABLE = 'LeaseTable';
 
 const server = dynalite({ createTableMs: 0 });
@@ -43,7 +45,7 @@ await admin.send(
 await DynamoDBDocumentClient.from(admin).send(
   new PutCommand({
     TableName: TABLE,
-    Item: { userEmail: OWNER, uuid: UUID, status: 'Active', awsAccountId: '444455556666', maxSpend: 50 },
+    Item: lease,
   }),
 );
 admin.destroy();
