@@ -94,6 +94,15 @@ middy()
   // @ts-expect-error: the extractor reads SQS records, the handler takes something else
   .handler((event: { foo: number }) => event.foo);
 
+// An event type written as `middy<E>()` is intersected by Middy with the extractor's (its `use` takes
+// any middleware), so the chain cannot tell that they disagree: the event must then be both, and the
+// handler, called with an `E` alone (as in the function's own tests), does not compile.
+declare const lambdaContext: Context;
+const stated = middy<{ foo: number }>().use(leaseKey({ logger, extract: fromMessageBody }));
+expectTypeOf(stated).parameter(0).toEqualTypeOf<SQSRecord & { foo: number }>();
+// @ts-expect-error: `{ foo }` alone is not an SQS record
+void stated({ foo: 1 }, lambdaContext);
+
 // An extractor for another event than the middleware's does not compile either.
 // @ts-expect-error: an SQS extractor on a middleware for another event
 leaseKey<{ foo: number }>({ logger, extract: fromMessageBody });
