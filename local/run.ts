@@ -65,6 +65,42 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** External mode without what the SDK needs to reach the table: message, exit 2, no usage. */
+class ExternalTableError extends Error {
+  override readonly name = 'ExternalTableError';
+}
+
+const firstLine = (error: unknown): string => String((error as Error)?.message ?? error).split('\n')[0] ?? '';
+
+/**
+ * Resolves the region and credentials the handler's client will use, as the SDK does, so that a
+ * missing one is named once, before any event is replayed, instead of failing every row. Sends no
+ * request to DynamoDB.
+ */
+const checkExternalTable = async (tableName: string): Promise<void> => {
+  const client = new DynamoDBClient({});
+  try {
+    const region = await client.config.region().catch(() => undefined);
+    if (!region) {
+      const inArn = /^arn:[^:]+:dynamodb:([^:]+):/.exec(tableName)?.[1];
+      throw new ExternalTableError(
+        `no AWS region for the table in ${ENV.leaseTableName}: set AWS_REGION` +
+          (inArn ? ` (the table's ARN says ${inArn})` : '') +
+          ', or a region in the AWS profile you use',
+      );
+    }
+    await client.config.credentials().catch((error: unknown) => {
+      throw new ExternalTableError(
+        `no AWS credentials for the table in ${ENV.leaseTableName} (${firstLine(error)}): ` +
+          'set AWS_PROFILE (after `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+        { cause: error },
+      );
+    });
+  } finally {
+    client.destroy();
+  }
+};
+
 interface Options {
   readonly eventsPath?: string;
   readonly json: boolean;
@@ -228,6 +264,7 @@ const run = async (args: string[]): Promise<number> => {
   process.once('SIGTERM', interrupted);
   try {
     const ignoredEndpoint = !externalTable && readEnv('AWS_ENDPOINT_URL_DYNAMODB');
+    if (externalTable) await checkExternalTable(externalTable);
     target = externalTable
       ? {
           mode: 'external',
@@ -295,7 +332,7 @@ const fail = (error: unknown): number => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`npm start: ${maskEmails(message)}\n`);
   if (usage) process.stderr.write("Run 'npm start -- --help' for usage.\n");
-  return usage ? 2 : 1;
+  return usage || error instanceof ExternalTableError ? 2 : 1;
 };
 
 // A reader that goes away early (`| head`) ends the run quietly, not with an EPIPE stack trace.

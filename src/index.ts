@@ -1,9 +1,11 @@
 /**
- * The lease enrichment middlewares and what they need, for reuse in other functions.
+ * `lease-enrichment`: the three lease middlewares and what they need, for reuse in other functions.
+ * Each middleware also has its own entry point: `lease-enrichment/lease-key`,
+ * `lease-enrichment/lease-enrichment` and `lease-enrichment/enrichment-report`.
  *
  * @example
  * import middy from '@middy/core';
- * import { leaseKey, leaseEnrichment, enrichmentReport, createLogger, createMetrics } from './index.js';
+ * import { leaseKey, leaseEnrichment, enrichmentReport, createLogger, createMetrics } from 'lease-enrichment';
  */
 export { leaseKey, fromEventBridgeDetail, ownField, typeName } from './middleware/lease-key/index.js';
 export type { LeaseKeyOptions, LeaseKeyExtractor, LeaseKeyFields } from './middleware/lease-key/index.js';

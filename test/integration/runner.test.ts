@@ -15,7 +15,7 @@ import {
 } from '../../local/dynamodb.js';
 import { parseEvents, EventsFileError } from '../../local/events.js';
 import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy.js';
-import { leaseEvents, leaseRecords } from '../support/lambda.js';
+import { leaseEvents, leaseRecords, fixtureEvent } from '../support/lambda.js';
 import { EMAIL_IN_CLEAR, START_TIMEOUT_MS, TARGET } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -139,7 +139,7 @@ describe(`npm start, on ${ENGINE}`, () => {
   it(
     '--json --verbose replays a file of one event per line, relative to where npm was run',
     async () => {
-      const events = [leaseEvents[0], leaseEvents[20]];
+      const events = [fixtureEvent('0001'), fixtureEvent('0021')];
       await writeFile(join(dir, 'events.ndjson'), `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
 
       // On dynalite whatever the suite's engine: this is about the flags, and one JVM start is enough.
@@ -153,7 +153,7 @@ describe(`npm start, on ${ENGINE}`, () => {
       expect(results).toHaveLength(2);
       expect(results[0]).toMatchObject({
         index: 1,
-        eventId: leaseEvents[0]?.id,
+        eventId: fixtureEvent('0001').id,
         outcome: 'enriched',
         getItemAttempts: 1,
         schemaFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
@@ -251,7 +251,7 @@ describe(`npm start on an external table (LEASE_TABLE_NAME set), on ${ENGINE}`, 
     async () => {
       const file = join(dir, 'events.json');
       // LeaseApproved, LeaseDurationThresholdAlert, a lease no longer in the table, a bad key.
-      await writeFile(file, JSON.stringify([leaseEvents[1], leaseEvents[5], leaseEvents[19], leaseEvents[20]], null, 2));
+      await writeFile(file, JSON.stringify([fixtureEvent('0002'), fixtureEvent('0006'), fixtureEvent('0020'), fixtureEvent('0021')], null, 2));
 
       const { code, stdout, stderr } = await runCli(['--events', file], {
         LEASE_TABLE_NAME: 'TeamLeases',

@@ -42,6 +42,13 @@ export const leaseRecords = fixture<Lease[]>('lease-records.json');
 /** Realistic lease events, including ones that must degrade. */
 export const leaseEvents = fixture<LeaseEvent[]>('lease-events.json');
 
+/** The fixture event whose id's second group is `number`, such as `'0021'`. */
+export const fixtureEvent = (number: string): LeaseEvent => {
+  const event = leaseEvents.find((item) => item.id.split('-')[1] === number);
+  if (!event) throw new Error(`no fixture event ${number}`);
+  return event;
+};
+
 /** The first fixture lease with a status, narrowed to that status's type. */
 export const recordWithStatus = <S extends LeaseStatus>(status: S): LeaseWithStatus<S> => {
   const record = leaseRecords.find((item): item is LeaseWithStatus<S> => item.status === status);
