@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the notification handler's middleware stack against a bare DynamoDB GetItem
- * handler, cold start and warm path, side by side in one run. Prints a table and writes
- * `bench/results/latest.md` and `bench/results/latency-histogram.svg`. Timings never fail the run.
+ * handler, cold start and warm path, side by side in one run. Prints a table and writes the report
+ * and histogram to `bench/results/tmp/`; `--write` updates the committed `bench/results/latest.md`
+ * and `bench/results/latency-histogram.svg` instead. Timings never fail the run.
  */
 import { version as esbuildVersion } from 'esbuild';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -34,10 +35,12 @@ Options:
   --cold-runs <n>      fresh processes per handler for init time           default: 21
   --seed <n>           seed of the per-iteration order                     default: 1
   --only <part>        run only "cold" or only "warm"
-  --out <dir>          where latest.md and latency-histogram.svg go        default: bench/results
+  --write              update the committed report: bench/results/latest.md and
+                       bench/results/latency-histogram.svg
+  --out <dir>          write latest.md and latency-histogram.svg to <dir> default: bench/results/tmp
   -h, --help           this text
 
-Writes <out>/latest.md and <out>/latency-histogram.svg; bundles and logs go to <out>/tmp/.
+Bundles and logs go to bench/results/tmp/, which git ignores; so does the report, unless --write.
 Goals (stack ÷ bare): warm p50 ≤ 1.15x, warm p99 ≤ 1.3x, init ≤ 1.3x, bundle size ≤ 1.5x.
 They are reported as pass or miss; the exit code does not depend on them.`;
 
@@ -54,8 +57,12 @@ interface Options {
   readonly coldRuns: number;
   readonly seed: number;
   readonly only?: 'cold' | 'warm';
+  /** Where latest.md and the histogram go. */
   readonly out: string;
 }
+
+// Bundles, logs and, unless asked otherwise, the report: ignored by git.
+const SCRATCH = fromRoot('bench/results/tmp');
 
 /** A mistake on the command line: reported in one line, with a pointer to `--help`. */
 class UsageError extends Error {
@@ -75,7 +82,8 @@ const ARGUMENTS = {
   'cold-runs': { type: 'string', default: '21' },
   seed: { type: 'string', default: '1' },
   only: { type: 'string' },
-  out: { type: 'string', default: fromRoot('bench/results') },
+  write: { type: 'boolean', default: false },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -97,6 +105,7 @@ const parseOptions = (argv: string[]): Options | undefined => {
   if (values.only !== undefined && values.only !== 'cold' && values.only !== 'warm') {
     throw new UsageError(`--only must be cold or warm, got ${values.only}`);
   }
+  if (values.write && values.out !== undefined) throw new UsageError('--write and --out both say where the report goes: give one');
   return {
     engines: engines as LocalEngine[],
     iterations: positiveInteger('iterations', values.iterations, 1),
@@ -104,7 +113,8 @@ const parseOptions = (argv: string[]): Options | undefined => {
     coldRuns: positiveInteger('cold-runs', values['cold-runs'], 1),
     seed: positiveInteger('seed', values.seed, 0),
     ...(values.only ? { only: values.only } : {}),
-    out: values.out,
+    // The committed report changes only when asked: a trial run leaves the work tree clean.
+    out: values.write ? fromRoot('bench/results') : (values.out ?? SCRATCH),
   };
 };
 
@@ -120,8 +130,9 @@ const main = async (): Promise<void> => {
     console.log(HELP);
     return;
   }
-  const tmp = `${options.out}/tmp`;
+  const tmp = SCRATCH;
   await mkdir(tmp, { recursive: true });
+  await mkdir(options.out, { recursive: true });
 
   progress('Bundling both handlers with esbuild…');
   const [stack, bare] = await Promise.all([
@@ -207,6 +218,7 @@ const main = async (): Promise<void> => {
   await writeFile(`${options.out}/latest.md`, markdownReport(figures, histogramFile));
   if (warm.length > 0) await writeFile(`${options.out}/${histogramFile}`, histogramSvg(warm));
   progress(`Wrote ${relative(root, `${options.out}/latest.md`)}${warm.length > 0 ? ` and ${histogramFile}` : ''}`);
+  if (options.out === SCRATCH) progress('The committed report is unchanged: run with --write to update bench/results/.');
 };
 
 main().catch((error: unknown) => {

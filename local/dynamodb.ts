@@ -7,7 +7,10 @@
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createServer, type AddressInfo } from 'node:net';
-import type { LeaseRecord } from '../src/lease.js';
+import type { LeaseKey } from '../src/lease.js';
+
+/** A LeaseTable item to seed: any fields, as long as it has the key. Drifted records are welcome. */
+export type SeedItem = Readonly<Record<string, unknown>> & LeaseKey;
 
 export type LocalEngine = 'dynalite' | 'dynamodb-local';
 
@@ -129,10 +132,10 @@ export const createLeaseTable = async (client: DynamoDBClient, tableName: string
 };
 
 /** Writes lease records, 25 to a batch. */
-export const putLeases = async (client: DynamoDBClient, tableName: string, leases: readonly LeaseRecord[]): Promise<void> => {
+export const putLeases = async (client: DynamoDBClient, tableName: string, leases: readonly SeedItem[]): Promise<void> => {
   const documents = DynamoDBDocumentClient.from(client);
   for (let start = 0; start < leases.length; start += 25) {
-    let pending: Record<string, { PutRequest: { Item: LeaseRecord } }[]> | undefined = {
+    let pending: Record<string, { PutRequest: { Item: SeedItem } }[]> | undefined = {
       [tableName]: leases.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })),
     };
     while (pending && Object.keys(pending).length > 0) {

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { maskEmails } from '../src/observability.js';
+import type { SeedItem } from './dynamodb.js';
 import type { FaultKind } from './fault-proxy.js';
 
 /** One event to replay, and what the built-in scenarios arrange around it. */
@@ -14,6 +15,8 @@ export interface Scenario {
   readonly note?: string;
   /** What the fault proxy answers this event's lookups with, before passing through again. */
   readonly fault?: { readonly kind: FaultKind; readonly times: number };
+  /** A record the embedded table must hold for this scenario, beyond the fixture leases. */
+  readonly seed?: SeedItem;
 }
 
 /** Events read from a file, and how the file was laid out. */
@@ -115,9 +118,8 @@ const fixture = async <T>(name: string): Promise<T> =>
 /** The realistic lease events shipped with the project, including those that must degrade. */
 export const fixtureEvents = (): Promise<Record<string, unknown>[]> => fixture('lease-events.json');
 
-/** The realistic LeaseTable items shipped with the project, one or more per status group. */
-export const fixtureLeases = (): Promise<(Record<string, unknown> & { userEmail: string; uuid: string })[]> =>
-  fixture('lease-records.json');
+/** The realistic LeaseTable items shipped with the project: every ISB status, in several variants. */
+export const fixtureLeases = (): Promise<SeedItem[]> => fixture('lease-records.json');
 
 /** A fixture event under a new id and time, as EventBridge would deliver a later event of the same kind. */
 const later = (base: Record<string, unknown> | undefined, id: string, time: string): Record<string, unknown> => {
@@ -126,42 +128,63 @@ const later = (base: Record<string, unknown> | undefined, id: string, time: stri
 };
 
 /**
- * The runner's built-in scenarios: every fixture event as it is, then table faults that only the
- * embedded table can stage (the fault proxy answers those lookups): a throttle that the retry absorbs,
- * one that it does not, a denied read, a dropped connection, and a table that never answers (the 2 s
- * budget).
+ * A lease as a newer ISB might write it: schema version 4 and a field ISB v1.2.14 does not have. Not a
+ * fixture (the fixtures are what ISB really writes); the runner seeds it to show drift detection.
+ */
+const NEWER_ISB_LEASE = (base: SeedItem | undefined): SeedItem => {
+  if (!base) throw new Error('fixtures/lease-records.json has no Active lease for the drift scenario');
+  return {
+    ...base,
+    uuid: 'f0e1d2c3-b4a5-4968-8776-a5b4c3d2e1f0',
+    budgetCurrency: 'GBP',
+    meta: { schemaVersion: 4, createdTime: '2026-11-25T10:20:00.000Z', lastEditTime: '2026-11-25T10:20:00.000Z' },
+  };
+};
+
+/**
+ * The runner's built-in scenarios: every fixture event as it is, then what only the embedded table
+ * can stage. The fault proxy answers some lookups with faults: a throttle that the retry absorbs, one
+ * that it does not, a denied read, a dropped connection, and a table that never answers (the 2 s
+ * budget). And one lease written as a newer ISB might write it, which the report calls drift.
  */
 export const builtInScenarios = async ({ withFaults }: { withFaults: boolean }): Promise<Scenario[]> => {
   const events = await fixtureEvents();
   const scenarios: Scenario[] = events.map((event) => ({ event }));
   if (!withFaults) return scenarios;
   const byId = (suffix: string) => events.find((event) => String(event.id).startsWith(`5d2f3c4b-${suffix}`));
+  const newer = NEWER_ISB_LEASE((await fixtureLeases()).find((lease) => lease.status === 'Active'));
+  const unfrozen = later(byId('0009'), '5d2f3c4b-0106-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:31:00Z');
   return [
     ...scenarios,
     {
-      event: later(byId('0003'), '5d2f3c4b-0101-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:13:00Z'),
+      event: later(byId('0003'), '5d2f3c4b-0101-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:26:00Z'),
       note: 'table throttles once: retried after 500 ms',
       fault: { kind: 'throttle', times: 1 },
     },
     {
-      event: later(byId('0004'), '5d2f3c4b-0102-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:14:00Z'),
+      event: later(byId('0005'), '5d2f3c4b-0102-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:27:00Z'),
       note: 'table throttles twice: no lease context',
       fault: { kind: 'throttle', times: 2 },
     },
     {
-      event: later(byId('0006'), '5d2f3c4b-0103-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:15:00Z'),
+      event: later(byId('0007'), '5d2f3c4b-0103-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:28:00Z'),
       note: 'IAM denies GetItem: not retried',
       fault: { kind: 'access-denied', times: 1 },
     },
     {
-      event: later(byId('0008'), '5d2f3c4b-0104-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:16:00Z'),
+      event: later(byId('0011'), '5d2f3c4b-0104-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:29:00Z'),
       note: 'connection dropped: not retried',
       fault: { kind: 'drop', times: 1 },
     },
     {
-      event: later(byId('0002'), '5d2f3c4b-0105-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:17:00Z'),
+      event: later(byId('0002'), '5d2f3c4b-0105-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:30:00Z'),
       note: 'table never answers: 2 s budget',
       fault: { kind: 'hang', times: 1 },
+    },
+    {
+      event: { ...unfrozen, detail: { ...(unfrozen.detail as object), leaseId: { userEmail: newer.userEmail, uuid: newer.uuid } } },
+      note: 'a record from a newer ISB',
+      seed: newer,
     },
   ];
 };

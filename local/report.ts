@@ -28,8 +28,10 @@ export interface ReplayResult {
   readonly leaseStatus?: string;
   /** The lease key problems from the handler's WARN line, as `field problem`. */
   readonly keyProblems: readonly string[];
-  /** Whether the handler reported the lease's field set as schema drift. */
+  /** Whether the handler reported the lease as schema drift (its `LeaseSchemaDrift` metric). */
   readonly schemaDrift: boolean;
+  /** The drift kinds of the handler's drift WARN line, written once per fingerprint and findings. */
+  readonly driftKinds: readonly string[];
   /** What the built-in scenario stages, if it is one. */
   readonly note?: string;
   /** The metrics of the invocation's EMF documents. */
@@ -46,11 +48,17 @@ const describeProblem = ({ field, problem, got, limitBytes }: LeaseKeyProblem): 
 /** Reads what the runner reports out of an invocation's captured output. */
 export const readInvocation = (
   lines: readonly CapturedLine[],
-): Pick<ReplayResult, 'attempts' | 'queryLatencyMs' | 'schemaFingerprint' | 'leaseStatus' | 'keyProblems' | 'schemaDrift' | 'metrics'> => {
+): Pick<
+  ReplayResult,
+  'attempts' | 'queryLatencyMs' | 'schemaFingerprint' | 'leaseStatus' | 'keyProblems' | 'schemaDrift' | 'driftKinds' | 'metrics'
+> => {
   const logs = logLines(lines);
   const report = logs.find((line) => 'enrichment' in line && 'attempts' in line) ?? {};
   const problems = logs.flatMap((line) =>
     line.reason === 'invalid-lease-key' && Array.isArray(line.problems) ? (line.problems as LeaseKeyProblem[]) : [],
+  );
+  const driftKinds = logs.flatMap((line) =>
+    Array.isArray(line.drift) ? line.drift.flatMap((item: { kind?: unknown }) => (typeof item?.kind === 'string' ? [item.kind] : [])) : [],
   );
   const metrics = emfMetrics(lines);
   const latencies = Array.isArray(report.queryLatencyMs) ? report.queryLatencyMs.filter((n) => typeof n === 'number') : [];
@@ -61,6 +69,7 @@ export const readInvocation = (
     leaseStatus: stringOf(report.leaseStatus) ?? undefined,
     keyProblems: problems.map(describeProblem),
     schemaDrift: (metrics[EnrichmentMetric.SchemaDrift] ?? []).some((value) => value > 0),
+    driftKinds,
     metrics,
   };
 };
@@ -88,6 +97,9 @@ const idWidth = (ids: readonly string[]): number => {
   return Math.min(longest, 36);
 };
 
+const driftNote = ({ schemaDrift, driftKinds }: ReplayResult): string | undefined =>
+  schemaDrift ? `schema drift${driftKinds.length > 0 ? `: ${driftKinds.join(', ')}` : ''}` : undefined;
+
 /** The results as an aligned table, one row per event. */
 export const formatTable = (results: readonly ReplayResult[]): string[] => {
   const ids = results.map((result) => result.eventId ?? '(no id)');
@@ -101,7 +113,7 @@ export const formatTable = (results: readonly ReplayResult[]): string[] => {
     result.latencyMs.toFixed(1),
     String(result.attempts),
     result.schemaFingerprint ? `${result.schemaFingerprint} ${cell(result.leaseStatus ?? '?', 20)}` : '-',
-    cell([result.note, ...result.keyProblems, result.schemaDrift ? 'schema drift' : undefined].filter(Boolean).join('; '), 80),
+    cell([result.note, ...result.keyProblems, driftNote(result)].filter(Boolean).join('; '), 80),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
   const rightAligned = new Set([0, 4, 5]);
@@ -153,6 +165,7 @@ export const formatJson = (result: ReplayResult, verbose: boolean): string =>
       leaseStatus: result.leaseStatus ?? null,
       keyProblems: result.keyProblems,
       schemaDrift: result.schemaDrift,
+      driftKinds: result.driftKinds,
       ...(result.note ? { note: result.note } : {}),
       ...(result.notification ? { notification: result.notification } : { error: result.error }),
       ...(verbose

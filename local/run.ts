@@ -65,6 +65,42 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** External mode without what the SDK needs to reach the table: message, exit 2, no usage. */
+class ExternalTableError extends Error {
+  override readonly name = 'ExternalTableError';
+}
+
+const firstLine = (error: unknown): string => String((error as Error)?.message ?? error).split('\n')[0] ?? '';
+
+/**
+ * Resolves the region and credentials the handler's client will use, as the SDK does, so that a
+ * missing one is named once, before any event is replayed, instead of failing every row. Sends no
+ * request to DynamoDB.
+ */
+const checkExternalTable = async (tableName: string): Promise<void> => {
+  const client = new DynamoDBClient({});
+  try {
+    const region = await client.config.region().catch(() => undefined);
+    if (!region) {
+      const inArn = /^arn:[^:]+:dynamodb:([^:]+):/.exec(tableName)?.[1];
+      throw new ExternalTableError(
+        `no AWS region for the table in ${ENV.leaseTableName}: set AWS_REGION` +
+          (inArn ? ` (the table's ARN says ${inArn})` : '') +
+          ', or a region in the AWS profile you use',
+      );
+    }
+    await client.config.credentials().catch((error: unknown) => {
+      throw new ExternalTableError(
+        `no AWS credentials for the table in ${ENV.leaseTableName} (${firstLine(error)}): ` +
+          'set AWS_PROFILE (after `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+        { cause: error },
+      );
+    });
+  } finally {
+    client.destroy();
+  }
+};
+
 interface Options {
   readonly eventsPath?: string;
   readonly json: boolean;
@@ -107,17 +143,18 @@ const parseOptions = (args: string[]): Options => {
 
 /** Where the handler's reads go, and what to tell the user about it. */
 type Target =
-  | { readonly mode: 'embedded'; readonly db: LocalDynamoDB; readonly proxy: FaultProxy; readonly seeded: number }
+  | { readonly mode: 'embedded'; readonly db: LocalDynamoDB; readonly proxy: FaultProxy; readonly seeded: number; readonly extra: number }
   | { readonly mode: 'external'; readonly tableName: string; readonly endpoint: string };
 
-const startEmbedded = async (engine: LocalEngine): Promise<Target> => {
+const startEmbedded = async (engine: LocalEngine, scenarios: readonly Scenario[]): Promise<Target> => {
   const db = await startLocalDynamoDB(engine).catch((error: unknown) => {
     const hint = engine === 'dynamodb-local' ? ' (DynamoDB Local needs Java 17 or later on PATH; the default engine, dynalite, needs nothing)' : '';
     throw new Error(`could not start ${engine}: ${(error as Error).message}${hint}`, { cause: error });
   });
   try {
     const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: db.endpoint });
-    const leases = await fixtureLeases();
+    const fixtures = await fixtureLeases();
+    const leases = [...fixtures, ...scenarios.flatMap((scenario) => (scenario.seed ? [scenario.seed] : []))];
     try {
       await createLeaseTable(client, TABLE_NAME);
       await putLeases(client, TABLE_NAME, leases);
@@ -125,7 +162,7 @@ const startEmbedded = async (engine: LocalEngine): Promise<Target> => {
       client.destroy();
     }
     const proxy = await startFaultProxy({ upstream: db.endpoint });
-    return { mode: 'embedded', db, proxy, seeded: leases.length };
+    return { mode: 'embedded', db, proxy, seeded: leases.length, extra: leases.length - fixtures.length };
   } catch (error) {
     await db.stop();
     throw error;
@@ -199,7 +236,7 @@ const describeEvents = async (
     scenarios,
     source: external
       ? `${scenarios.length} built-in (fixtures/lease-events.json); the table-fault scenarios need the embedded table and are left out`
-      : `${scenarios.length} built-in: fixtures/lease-events.json, then ${faults} table faults staged by the fault proxy`,
+      : `${scenarios.length} built-in: fixtures/lease-events.json, then ${faults} table faults staged by the fault proxy and a drifted record`,
   };
 };
 
@@ -227,6 +264,7 @@ const run = async (args: string[]): Promise<number> => {
   process.once('SIGTERM', interrupted);
   try {
     const ignoredEndpoint = !externalTable && readEnv('AWS_ENDPOINT_URL_DYNAMODB');
+    if (externalTable) await checkExternalTable(externalTable);
     target = externalTable
       ? {
           mode: 'external',
@@ -236,7 +274,7 @@ const run = async (args: string[]): Promise<number> => {
             readEnv('AWS_ENDPOINT_URL') ??
             `AWS DynamoDB in ${readEnv('AWS_REGION') ?? 'the region of your AWS configuration'}`,
         }
-      : await startEmbedded(options.engine ?? 'dynalite');
+      : await startEmbedded(options.engine ?? 'dynalite', scenarios);
     prepareEnvironment(target, options.verbose);
     // Imported only now: the module creates its client and reads its table name at load, from the env.
     const { handler } = await import('../src/handlers/notification.js');
@@ -245,7 +283,8 @@ const run = async (args: string[]): Promise<number> => {
     if (target.mode === 'embedded') {
       const engine = target.db.engine === 'dynalite' ? 'dynalite (in-process)' : "Amazon's DynamoDB Local (Java)";
       info(`DynamoDB: ${engine} at ${target.db.endpoint}, through the fault proxy at ${target.proxy.endpoint}`);
-      info(`Table:    ${TABLE_NAME}, created and seeded with ${target.seeded} leases from fixtures/lease-records.json`);
+      const extra = target.extra > 0 ? `, and ${target.extra} for the scenarios` : '';
+      info(`Table:    ${TABLE_NAME}, created and seeded with ${target.seeded} leases: fixtures/lease-records.json${extra}`);
       if (ignoredEndpoint) info(`Note:     AWS_ENDPOINT_URL_DYNAMODB is ignored; set ${ENV.leaseTableName} to read an external table`);
     } else {
       info(`DynamoDB: ${maskEmails(target.endpoint)}`);
@@ -293,7 +332,7 @@ const fail = (error: unknown): number => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`npm start: ${maskEmails(message)}\n`);
   if (usage) process.stderr.write("Run 'npm start -- --help' for usage.\n");
-  return usage ? 2 : 1;
+  return usage || error instanceof ExternalTableError ? 2 : 1;
 };
 
 // A reader that goes away early (`| head`) ends the run quietly, not with an EPIPE stack trace.

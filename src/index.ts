@@ -1,29 +1,43 @@
 /**
- * The lease enrichment middlewares and what they need, for reuse in other functions.
+ * `lease-enrichment`: the three lease middlewares and what they need, for reuse in other functions.
+ * Each middleware also has its own entry point: `lease-enrichment/lease-key`,
+ * `lease-enrichment/lease-enrichment` and `lease-enrichment/enrichment-report`.
  *
  * @example
  * import middy from '@middy/core';
- * import { leaseKey, leaseEnrichment, enrichmentReport, createLogger, createMetrics } from './index.js';
+ * import { leaseKey, leaseEnrichment, enrichmentReport, createLogger, createMetrics } from 'lease-enrichment';
  */
-export { leaseKey, fromEventBridgeDetail, ownField, typeName } from './middleware/lease-key/index.js';
+export { leaseKey, leaseKeyValidateOptions, fromEventBridgeDetail, ownField, typeName } from './middleware/lease-key/index.js';
 export type { LeaseKeyOptions, LeaseKeyExtractor, LeaseKeyFields } from './middleware/lease-key/index.js';
 export {
   leaseEnrichment,
+  leaseEnrichmentValidateOptions,
   createLeaseDocumentClient,
   CircuitBreaker,
+  circuitBreakerValidateOptions,
+  THROTTLING_ERROR_NAMES,
 } from './middleware/lease-enrichment/index.js';
 export type {
   LeaseEnrichmentOptions,
   CircuitBreakerOptions,
+  CircuitChange,
+  CircuitPermit,
   CircuitState,
 } from './middleware/lease-enrichment/index.js';
 export {
   enrichmentReport,
-  baselineFingerprints,
+  enrichmentReportValidateOptions,
   fingerprintFields,
+  leaseDrift,
   leaseFingerprint,
 } from './middleware/enrichment-report/index.js';
-export type { EnrichmentReportOptions } from './middleware/enrichment-report/index.js';
+export type {
+  EnrichmentReportOptions,
+  LeaseDrift,
+  LeaseDriftKind,
+  LeaseDriftOptions,
+} from './middleware/enrichment-report/index.js';
+export { ENRICHMENT_INTERNAL, LEASE_KEY_INTERNAL } from './middleware/types.js';
 export type {
   EnrichmentRecord,
   LeaseEnrichmentContext,
@@ -35,11 +49,47 @@ export type {
   QueryAttempt,
   SkipReason,
 } from './middleware/types.js';
-export { createLogger, createMetrics, maskEmails, maskEmailsReplacer, EMAIL_MASK } from './observability.js';
+export {
+  ADDRESS_FIELDS,
+  createLogger,
+  createMetrics,
+  EMAIL_MASK,
+  findEmailAddresses,
+  maskEmails,
+  maskEmailsReplacer,
+} from './observability.js';
 export { EnrichmentMetric, DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from './metric-names.js';
 export type { EnrichmentMetricName } from './metric-names.js';
 export { ENV } from './config.js';
-export { LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from './events.js';
-export type { LeaseEventDetailType } from './events.js';
-export { LEASE_KEY_LIMITS, LEASE_RECORD_SHAPES, LEASE_STATUSES, leaseSummary } from './lease.js';
-export type { LeaseKey, LeaseRecord, LeaseStatus, LeaseSummary } from './lease.js';
+export { BLUEPRINT_EVENT_DETAIL_TYPES, LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from './events.js';
+export type { BlueprintEventDetailType, LeaseEventDetailType } from './events.js';
+export {
+  LEASE_FIELDS,
+  LEASE_KEY_LIMITS,
+  LEASE_SCHEMA_VERSIONS,
+  LEASE_STATUS_GROUPS,
+  LEASE_STATUSES,
+  leaseSummary,
+} from './lease.js';
+export type {
+  ApprovalDeniedLease,
+  EndedLease,
+  Lease,
+  LeaseBudgetThreshold,
+  LeaseDurationThreshold,
+  LeaseField,
+  LeaseFieldKind,
+  LeaseFieldSpec,
+  LeaseFieldType,
+  LeaseKey,
+  LeaseMeta,
+  LeaseRecord,
+  LeaseStatus,
+  LeaseStatusGroup,
+  LeaseStatusGroupSpec,
+  LeaseSummary,
+  LeaseThresholdAction,
+  LeaseWithStatus,
+  MonitoredLease,
+  PendingLease,
+} from './lease.js';

@@ -12,7 +12,7 @@ export interface LeaseEnrichmentApp {
 
 /**
  * Builds the deployment: reads and checks the CDK context, adds the lease-enrichment stack in the
- * LeaseTable's region, and runs cdk-nag's AWS Solutions checks on every synth, where any finding not
+ * LeaseTable's account and region, and runs cdk-nag's AWS Solutions checks on every synth, where any finding not
  * acknowledged in code fails it.
  *
  * @example
@@ -22,10 +22,10 @@ export const createLeaseEnrichmentApp = (props: AppProps = {}): LeaseEnrichmentA
   const app = new App(props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const config = readDeploymentConfig((key) => app.node.tryGetContext(key));
-  const { stackName, region, ...settings } = config;
+  const { stackName, account, region, ...settings } = config;
   const stack = new LeaseEnrichmentStack(app, stackName, {
     description: 'lease-enrichment: Innovation Sandbox lease events enriched with the lease from the LeaseTable',
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region },
+    env: { account, region },
     settings,
   });
   return { app, stack, config };

@@ -1,13 +1,13 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { ENV } from '../../src/config.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../../src/metric-names.js';
-import { parseLeaseTableArn } from './config.js';
+import { parseKmsKeyArn, parseLeaseTableArn } from './config.js';
 
 const projectFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -39,6 +39,27 @@ export const grantLeaseGetItem = (grantee: iam.IGrantable, leaseTableArn: string
   return iam.Grant.addToPrincipal({ grantee, actions: [...LEASE_TABLE_ACTIONS], resourceArns: [leaseTableArn] });
 };
 
+/**
+ * Grants `kms:Decrypt` on exactly the LeaseTable's KMS key, and only through DynamoDB in the table's
+ * region (`kms:ViaService`): what reading a table encrypted with a customer-managed key takes, as
+ * ISB's LeaseTable is. The key's policy must let the account's IAM grant it, as a CDK key's default
+ * policy (ISB's) does.
+ *
+ * @example
+ * grantLeaseTableKeyDecrypt(myFunction, 'arn:aws:kms:eu-west-2:123456789012:key/…', 'eu-west-2');
+ */
+export const grantLeaseTableKeyDecrypt = (grantee: iam.IGrantable, kmsKeyArn: string, region: string): iam.Grant => {
+  if (!Token.isUnresolved(kmsKeyArn) && !parseKmsKeyArn(kmsKeyArn)) {
+    throw new Error(`Not a KMS key ARN: "${kmsKeyArn}" (want arn:aws:kms:<region>:<account>:key/<key id>)`);
+  }
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['kms:Decrypt'],
+    resourceArns: [kmsKeyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
+  });
+};
+
 /** What a {@link LeaseEnrichmentFunction} is built from. */
 export interface LeaseEnrichmentFunctionProps
   extends Pick<
@@ -47,6 +68,11 @@ export interface LeaseEnrichmentFunctionProps
   > {
   /** ARN of the LeaseTable: the function's only DynamoDB resource, and its `LEASE_TABLE_NAME`. */
   readonly leaseTableArn: string;
+  /**
+   * ARN of the customer-managed KMS key the LeaseTable is encrypted with (ISB's): the function may
+   * decrypt with it through DynamoDB. Leave it out for a table with an AWS owned or managed key.
+   */
+  readonly leaseTableKmsKeyArn?: string;
   /** The handler's TypeScript file. Default: the notification handler. */
   readonly entry?: string;
   /** The exported handler. Default `handler`. */
@@ -73,9 +99,9 @@ export interface LeaseEnrichmentFunctionProps
 
 /**
  * A Lambda function that runs the lease enrichment middlewares: bundled with the local esbuild as a
- * minified ES module with source maps, on the newest Node.js runtime, arm64, with its own log group
- * and a role that may write to that log group and call `dynamodb:GetItem` on the LeaseTable, and
- * nothing more. Give it another `entry` to deploy a different handler built from the same
+ * minified ES module with source maps, on the newest Node.js runtime, arm64, X-Ray active tracing,
+ * with its own log group and a role that may write to that log group, call `dynamodb:GetItem` on the
+ * LeaseTable and decrypt with its KMS key through DynamoDB, and nothing more. Give it another `entry` to deploy a different handler built from the same
  * middlewares.
  *
  * @example
@@ -115,6 +141,7 @@ export class LeaseEnrichmentFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
       onSuccess: props.onSuccess,
       onFailure: props.onFailure,
       retryAttempts: props.retryAttempts,
@@ -147,5 +174,13 @@ export class LeaseEnrichmentFunction extends Construct {
 
     this.logGroup.grantWrite(this.role);
     grantLeaseGetItem(this.function, leaseTableArn);
+    if (props.leaseTableKmsKeyArn !== undefined) {
+      const region = parseLeaseTableArn(leaseTableArn)?.region ?? Stack.of(this).region;
+      grantLeaseTableKeyDecrypt(this.function, props.leaseTableKmsKeyArn, region);
+    }
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords take no resource-level permissions.',
+    });
   }
 }

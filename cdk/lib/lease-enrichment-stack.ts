@@ -22,10 +22,11 @@ import type { Construct } from 'constructs';
 import { LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from '../../src/events.js';
 import { EnrichmentMetric } from '../../src/metric-names.js';
 import type { DeploymentConfig } from './config.js';
+import { resolveLeaseTable } from './isb.js';
 import { LeaseEnrichmentFunction } from './lease-enrichment-function.js';
 
 /** What the stack is built from: the checked deployment config, less what belongs to the app. */
-export type LeaseEnrichmentSettings = Omit<DeploymentConfig, 'stackName' | 'region'>;
+export type LeaseEnrichmentSettings = Omit<DeploymentConfig, 'stackName' | 'account' | 'region'>;
 
 /** Props of {@link LeaseEnrichmentStack}. */
 export interface LeaseEnrichmentStackProps extends StackProps {
@@ -40,7 +41,11 @@ export interface LeaseEnrichmentAlarms {
   readonly deliveryDeadLetters: Alarm;
   readonly failedInvocations: Alarm;
   readonly undeliveredNotifications?: Alarm;
+  readonly staleNotifications?: Alarm;
   readonly functionErrors: Alarm;
+  readonly ruleFailedInvocations: Alarm;
+  readonly asyncEventsDropped: Alarm;
+  readonly destinationDeliveryFailures: Alarm;
 }
 
 /** How often the alarms look. */
@@ -87,6 +92,8 @@ export class LeaseEnrichmentStack extends Stack {
   readonly deliveryDeadLetterQueue: Queue;
   /** The rule on the lease events. */
   readonly rule: Rule;
+  /** The bus the rule is on: ISB's. */
+  readonly leaseEventBus: IEventBus;
   /** Where alarms are sent. */
   readonly alarmTopic: Topic;
   readonly alarms: LeaseEnrichmentAlarms;
@@ -115,9 +122,11 @@ export class LeaseEnrichmentStack extends Stack {
       onSuccess = new EventBridgeDestination(eventBusFrom(this, 'NotificationBus', settings.onSuccess.eventBus));
     }
 
+    const { leaseTableArn, kmsKeyArn } = resolveLeaseTable(this, settings.leaseTable);
     this.notification = new LeaseEnrichmentFunction(this, 'Notification', {
       description: 'Enriches Innovation Sandbox lease events with the lease and returns the notification',
-      leaseTableArn: settings.leaseTableArn,
+      leaseTableArn,
+      ...(kmsKeyArn === undefined ? {} : { leaseTableKmsKeyArn: kmsKeyArn }),
       serviceName: settings.serviceName,
       metricsNamespace: settings.metricsNamespace,
       logLevel: settings.logLevel,
@@ -129,9 +138,10 @@ export class LeaseEnrichmentStack extends Stack {
       maxEventAge: Duration.hours(6),
     });
 
+    this.leaseEventBus = eventBusFrom(this, 'LeaseEventBus', settings.eventBus);
     this.rule = new Rule(this, 'LeaseEventRule', {
       description: 'Innovation Sandbox lease events to the notification function',
-      eventBus: eventBusFrom(this, 'LeaseEventBus', settings.eventBus),
+      eventBus: this.leaseEventBus,
       eventPattern: {
         source: settings.eventSource === undefined ? Match.prefix(LEASE_EVENT_SOURCE_PREFIX) : [settings.eventSource],
         detailType: [...LEASE_EVENT_DETAIL_TYPES],
@@ -219,6 +229,16 @@ export class LeaseEnrichmentStack extends Stack {
         period: ALARM_PERIOD,
       });
     const count = (metricName: string): Metric => enrichmentMetric(metricName, 'Sum');
+    const atLeastOne = (id: string, metric: IMetric, description: string): Alarm =>
+      alarm(id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    const lambdaMetric = (metricName: string): Metric =>
+      this.notification.function.metric(metricName, { period: ALARM_PERIOD, statistic: 'Sum' });
     const queueNotEmpty = (id: string, queue: Queue, what: string, anchor: string): Alarm =>
       alarm(id, {
         alarmDescription: `${what} ${runbook(anchor)}`,
@@ -298,6 +318,42 @@ export class LeaseEnrichmentStack extends Stack {
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
+      }),
+      ruleFailedInvocations: atLeastOne(
+        'RuleFailedInvocationAlarm',
+        // A rule on a custom bus (ISB's) reports with both dimensions; on the default bus, RuleName alone.
+        new Metric({
+          namespace: 'AWS/Events',
+          metricName: 'FailedInvocations',
+          dimensionsMap: {
+            ...(this.leaseEventBus.eventBusName === 'default' ? {} : { EventBusName: this.leaseEventBus.eventBusName }),
+            RuleName: this.rule.ruleName,
+          },
+          statistic: 'Sum',
+          period: ALARM_PERIOD,
+        }),
+        `EventBridge failed to invoke the function for lease events. ${runbook('rule-failed-invocations')}`,
+      ),
+      asyncEventsDropped: atLeastOne(
+        'AsyncEventsDroppedAlarm',
+        lambdaMetric('AsyncEventsDropped'),
+        `Lambda dropped lease events without running the function to the end. ${runbook('async-events-dropped')}`,
+      ),
+      destinationDeliveryFailures: atLeastOne(
+        'DestinationDeliveryFailureAlarm',
+        lambdaMetric('DestinationDeliveryFailures'),
+        `Lambda could not deliver notifications or failures to their destination. ${runbook('destination-delivery-failures')}`,
+      ),
+      ...(this.notificationQueue && {
+        staleNotifications: alarm('StaleNotificationAlarm', {
+          alarmDescription:
+            `A notification waited in the queue over ${settings.notificationMaxAgeMinutes} minutes: ` +
+            `is anything consuming it? ${runbook('stale-notifications')}`,
+          metric: this.notificationQueue.metricApproximateAgeOfOldestMessage({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+          threshold: settings.notificationMaxAgeMinutes * 60,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+        }),
       }),
     };
   }

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { LeaseKey, LeaseRecord } from '../lease.js';
+import type { Lease, LeaseKey } from '../lease.js';
 
 /** The logger methods the middlewares call. */
 export const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
@@ -62,7 +62,7 @@ export interface QueryAttempt {
  */
 export interface EnrichmentRecord {
   readonly outcome: LeaseEnrichmentOutcome;
-  readonly lease?: LeaseRecord;
+  readonly lease?: Lease;
   readonly attempts: readonly QueryAttempt[];
   /** Throttling responses among the attempts. */
   readonly throttled: number;
@@ -97,6 +97,6 @@ export type LeaseInternal = {
  */
 export interface LeaseEnrichmentContext extends Context {
   /** The lease, when `leaseEnrichment.status` is `enriched`. */
-  lease?: LeaseRecord;
+  lease?: Lease;
   leaseEnrichment: LeaseEnrichmentOutcome;
 }

@@ -12,12 +12,14 @@ import {
   LEASE_FUNCTION_RUNTIME,
   LeaseEnrichmentFunction,
   grantLeaseGetItem,
+  grantLeaseTableKeyDecrypt,
 } from '../../cdk/lib/lease-enrichment-function.js';
 import { ENV } from '../../src/config.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from '../../src/metric-names.js';
-import { cdkJsonContext, identityStatements, resourceNamed, SECOND_TABLE_ARN } from './synth.js';
+import { cdkJsonContext, identityStatements, ISB, resourceNamed, SECOND_TABLE_ARN } from './synth.js';
 
 const TABLE_ARN = 'arn:aws:dynamodb:eu-west-2:123456789012:table/isb-dev-LeaseTable';
+const XRAY_STATEMENT = { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' };
 const LOOKUP_ENTRY = fileURLToPath(new URL('./fixtures/lease-lookup-handler.ts', import.meta.url));
 
 /**
@@ -33,7 +35,7 @@ beforeAll(() => {
   const app = new App({ context: cdkJsonContext });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new Stack(app, 'Functions', { env: { region: 'eu-west-2' } });
-  notification = new LeaseEnrichmentFunction(stack, 'Notification', { leaseTableArn: TABLE_ARN });
+  notification = new LeaseEnrichmentFunction(stack, 'Notification', { leaseTableArn: TABLE_ARN, leaseTableKmsKeyArn: ISB.kmsKeyArn });
   lookup = new LeaseEnrichmentFunction(stack, 'LeaseLookup', {
     leaseTableArn: SECOND_TABLE_ARN,
     entry: LOOKUP_ENTRY,
@@ -91,7 +93,7 @@ describe('LeaseEnrichmentFunction', () => {
   });
 
   it('may call dynamodb:GetItem on exactly its table, and nothing else of DynamoDB', () => {
-    const dynamodb = identityStatements(template).filter((statement) => JSON.stringify(statement).includes('dynamodb'));
+    const dynamodb = identityStatements(template).filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
 
     expect(dynamodb).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE_ARN },
@@ -99,27 +101,48 @@ describe('LeaseEnrichmentFunction', () => {
     ]);
   });
 
-  it('gives each function its own role, with only its own table and its own log group', () => {
-    const roleId = resourceNamed(template, 'AWS::IAM::Role', 'NotificationRole').id;
-    const logGroupId = resourceNamed(template, 'AWS::Logs::LogGroup', 'NotificationLogGroup').id;
+  it('gives each function its own role: X-Ray, its own log group, its own table and that table\'s key', () => {
+    const policyOf = (id: string) => {
+      const roleId = resourceNamed(template, 'AWS::IAM::Role', `${id}Role`).id;
+      const policy = Object.values(template.findResources('AWS::IAM::Policy')).find(
+        (resource) => JSON.stringify(resource.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
+      );
+      return { roleId, statements: policy?.Properties.PolicyDocument.Statement };
+    };
+    const logGroupArn = (id: string) => ({ 'Fn::GetAtt': [resourceNamed(template, 'AWS::Logs::LogGroup', `${id}LogGroup`).id, 'Arn'] });
 
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleId }],
-      PolicyDocument: {
-        Statement: [
-          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
-          { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE_ARN },
-        ],
+    expect(policyOf('Notification').statements).toEqual([
+      XRAY_STATEMENT,
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn('Notification') },
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE_ARN },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: ISB.kmsKeyArn,
+        Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-2.amazonaws.com' } },
       },
-    });
-    expect(functionOf(notification).Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    ]);
+    expect(policyOf('LeaseLookup').statements).toEqual([
+      XRAY_STATEMENT,
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn('LeaseLookup') },
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: SECOND_TABLE_ARN },
+    ]);
+    expect(functionOf(notification).Role).toEqual({ 'Fn::GetAtt': [policyOf('Notification').roleId, 'Arn'] });
   });
 
-  it('attaches no managed policy and writes no wildcard into any statement', () => {
+  it('traces actively with X-Ray', () => {
+    expect(functionOf(notification).TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it("attaches no managed policy and writes no wildcard into any statement but X-Ray's, which has no resources", () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
-    for (const statement of identityStatements(template)) {
+    const xray = identityStatements(template).filter((statement) => JSON.stringify(statement.Action).includes('xray:'));
+    const others = identityStatements(template).filter((statement) => !xray.includes(statement));
+    expect(xray).toEqual([XRAY_STATEMENT, XRAY_STATEMENT]);
+    expect(others.length).toBeGreaterThan(0);
+    for (const statement of others) {
       expect(JSON.stringify(statement.Resource)).not.toContain('*');
       expect(JSON.stringify(statement.Action)).not.toContain('*');
     }
@@ -211,15 +234,47 @@ describe('LeaseEnrichmentFunction', () => {
     expect(bundleOf(lookup)).not.toBe(bundleOf(notification));
   });
 
-  it('passes cdk-nag AwsSolutions with nothing acknowledged', () => {
+  it("passes cdk-nag AwsSolutions with only X-Ray's wildcard acknowledged", () => {
     const stack = Stack.of(notification);
 
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
     const acknowledged = stack.node.findAll().flatMap((node) =>
-      node.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY),
+      node.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .map((entry) => ({ path: node.node.path, rules: Object.keys(entry.data as object) })),
     );
-    expect(acknowledged).toEqual([]);
+    expect(acknowledged).toEqual([
+      { path: 'Functions/Notification/Role', rules: ['Annotation::AwsSolutions-IAM5[Resource::*]'] },
+      { path: 'Functions/LeaseLookup/Role', rules: ['Annotation::AwsSolutions-IAM5[Resource::*]'] },
+    ]);
   });
+});
+
+describe('grantLeaseTableKeyDecrypt', () => {
+  it('grants kms:Decrypt on one key, through DynamoDB in one region only', () => {
+    const stack = new Stack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    grantLeaseTableKeyDecrypt(role, ISB.kmsKeyArn, 'eu-west-2');
+
+    expect(identityStatements(Template.fromStack(stack))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: ISB.kmsKeyArn,
+        Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-2.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  it.each(['arn:aws:kms:eu-west-2:123456789012:alias/isb', 'arn:aws:kms:eu-west-2:123456789012:key/*', '*'])(
+    'refuses %s, which is not one key',
+    (arn) => {
+      const stack = new Stack();
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+      expect(() => grantLeaseTableKeyDecrypt(role, arn, 'eu-west-2')).toThrow(`Not a KMS key ARN: "${arn}"`);
+    },
+  );
 });
 
 describe('grantLeaseGetItem', () => {

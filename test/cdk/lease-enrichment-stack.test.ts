@@ -8,9 +8,29 @@ import { DeploymentConfigError } from '../../cdk/lib/config.js';
 import { ENV } from '../../src/config.js';
 import { LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from '../../src/events.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from '../../src/metric-names.js';
-import { cdkJsonContext, identityStatements, NO_BUNDLING, resourceNamed, SECOND_TABLE_ARN, synthApp } from './synth.js';
+import { isbDataConfigurationParameter } from '../../cdk/lib/isb.js';
+import { cdkJsonContext, identityStatements, ISB, ISB_SETTINGS, NO_BUNDLING, resourceNamed, SECOND_TABLE_ARN, synthApp } from './synth.js';
 
-const CDK_JSON_TABLE_ARN = cdkJsonContext.leaseTableArn as string;
+/** ISB's data configuration parameter as CDK's context lookup caches it (cdk.context.json). */
+const ssmLookupKey = (namespace: string) =>
+  `ssm:account=${ISB.account}:parameterName=${isbDataConfigurationParameter(namespace)}:region=${ISB.region}`;
+const ISB_DATA_CONFIGURATION = JSON.stringify({
+  accountTable: 'InnovationSandbox-Data-SandboxAccountTable1A2B3C4D-0F9E8D7C6B5A',
+  leaseTemplateTable: 'InnovationSandbox-Data-LeaseTemplateTable5E6F7A8B-1A2B3C4D5E6F',
+  leaseTable: ISB.leaseTableName,
+  blueprintTable: 'InnovationSandbox-Data-BlueprintTable9C0D1E2F-2B3C4D5E6F7A',
+  tableKmsKeyId: ISB.kmsKeyId,
+  solutionVersion: 'v1.2.14',
+  supportedSchemas: '{}',
+});
+
+const XRAY_STATEMENT = { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' };
+const KMS_STATEMENT = {
+  Effect: 'Allow',
+  Action: 'kms:Decrypt',
+  Resource: ISB.kmsKeyArn,
+  Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-2.amazonaws.com' } },
+};
 
 const ref = (template: Template, type: string, idPrefix: string) => ({ Ref: resourceNamed(template, type, idPrefix).id });
 const arnOf = (template: Template, type: string, idPrefix: string) => ({
@@ -21,7 +41,7 @@ const alarm = (template: Template, idPrefix: string) =>
   resourceNamed(template, 'AWS::CloudWatch::Alarm', idPrefix).Properties;
 const functionProps = (template: Template) => resourceNamed(template, 'AWS::Lambda::Function', 'Notification').Properties;
 
-describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
+describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', () => {
   let template: Template;
   let built: ReturnType<typeof synthApp>;
 
@@ -33,7 +53,7 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
   describe('the function', () => {
     it('reads the LeaseTable named by the configured ARN, and names its metrics as the alarms expect', () => {
       expect(functionProps(template).Environment.Variables).toEqual({
-        [ENV.leaseTableName]: CDK_JSON_TABLE_ARN,
+        [ENV.leaseTableName]: ISB.leaseTableArn,
         [ENV.serviceName]: DEFAULT_SERVICE_NAME,
         [ENV.metricsNamespace]: DEFAULT_METRICS_NAMESPACE,
         [ENV.logLevel]: 'INFO',
@@ -51,25 +71,37 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
       });
     });
 
-    it('goes to the LeaseTable region', () => {
-      expect(built.stack.region).toBe('eu-west-2');
+    it('traces every invocation with X-Ray', () => {
+      expect(functionProps(template).TracingConfig).toEqual({ Mode: 'Active' });
+    });
+
+    it("goes to the LeaseTable's account and region", () => {
+      expect(built.stack.account).toBe(ISB.account);
+      expect(built.stack.region).toBe(ISB.region);
     });
   });
 
   describe('IAM', () => {
     it('allows dynamodb:GetItem on exactly the configured table, in one statement, and nothing else of DynamoDB anywhere', () => {
-      const dynamodb = identityStatements(template).filter((statement) => JSON.stringify(statement).includes('dynamodb'));
+      const dynamodb = identityStatements(template).filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
 
-      expect(dynamodb).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: CDK_JSON_TABLE_ARN }]);
+      expect(dynamodb).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: ISB.leaseTableArn }]);
     });
 
-    it("gives the function's role its log group, the two queues it delivers to, and the table: nothing else", () => {
+    it("allows kms:Decrypt on exactly ISB's table key, and only through DynamoDB in the table's region", () => {
+      const kms = identityStatements(template).filter((statement) => JSON.stringify(statement).includes('kms:'));
+
+      expect(kms).toEqual([KMS_STATEMENT]);
+    });
+
+    it("gives the function's role its log group, the two queues it delivers to, the table, its key and X-Ray: nothing else", () => {
       const role = ref(template, 'AWS::IAM::Role', 'NotificationRole');
 
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [role],
         PolicyDocument: {
           Statement: Match.arrayEquals([
+            XRAY_STATEMENT,
             {
               Effect: 'Allow',
               Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
@@ -80,7 +112,8 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
               Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
               Resource: arnOf(template, 'AWS::Logs::LogGroup', 'NotificationLogGroup'),
             },
-            { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: CDK_JSON_TABLE_ARN },
+            { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: ISB.leaseTableArn },
+            KMS_STATEMENT,
           ]),
         },
       });
@@ -90,14 +123,29 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
   });
 
   describe('EventBridge', () => {
-    it('matches the lease events on the default bus by source prefix and detail-type', () => {
+    it("matches all 12 lease detail-types on ISB's bus, by ISB's source prefix", () => {
       const rule = resourceNamed(template, 'AWS::Events::Rule', 'LeaseEventRule').Properties;
 
-      expect(rule.EventBusName).toBe('default');
+      expect(rule.EventBusName).toBe(ISB.eventBusName);
       expect(rule.EventPattern).toEqual({
-        source: [{ prefix: LEASE_EVENT_SOURCE_PREFIX }],
-        'detail-type': [...LEASE_EVENT_DETAIL_TYPES],
+        source: [{ prefix: 'InnovationSandbox-' }],
+        'detail-type': [
+          'LeaseRequested',
+          'LeaseApproved',
+          'LeaseDenied',
+          'LeaseBudgetThresholdAlert',
+          'LeaseDurationThresholdAlert',
+          'LeaseFreezingThresholdAlert',
+          'LeaseBudgetExceeded',
+          'LeaseExpired',
+          'LeaseTerminated',
+          'LeaseFrozen',
+          'LeaseUnfrozen',
+          'LeaseProvisioningFailed',
+        ],
       });
+      expect(rule.EventPattern['detail-type']).toEqual([...LEASE_EVENT_DETAIL_TYPES]);
+      expect(rule.EventPattern.source).toEqual([{ prefix: LEASE_EVENT_SOURCE_PREFIX }]);
     });
 
     it('targets the function with a retry policy and a dead-letter queue', () => {
@@ -274,11 +322,51 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
       });
     });
 
+    it("alarm when the rule fails to invoke the function, with the dimensions of a rule on a custom bus", () => {
+      expect(alarm(template, 'RuleFailedInvocationAlarm')).toMatchObject({
+        Namespace: 'AWS/Events',
+        MetricName: 'FailedInvocations',
+        Dimensions: [
+          { Name: 'EventBusName', Value: ISB.eventBusName },
+          { Name: 'RuleName', Value: ref(template, 'AWS::Events::Rule', 'LeaseEventRule') },
+        ],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+      });
+    });
+
+    it.each([
+      ['AsyncEventsDroppedAlarm', 'AsyncEventsDropped'],
+      ['DestinationDeliveryFailureAlarm', 'DestinationDeliveryFailures'],
+    ])('%s fires on one %s of the function', (alarmId, metricName) => {
+      expect(alarm(template, alarmId)).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'FunctionName', Value: ref(template, 'AWS::Lambda::Function', 'Notification') }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('alarm when a notification has waited in the queue for over an hour: nothing is consuming it', () => {
+      expect(alarm(template, 'StaleNotificationAlarm')).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [resourceNamed(template, 'AWS::SQS::Queue', 'NotificationQueue').id, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: 3600,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    });
+
     it('all notify the alarm topic, when they fire and when they clear, and each names its runbook', () => {
       const topic = ref(template, 'AWS::SNS::Topic', 'AlarmTopic');
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
 
-      expect(alarms).toHaveLength(7);
+      expect(alarms).toHaveLength(11);
       for (const { Properties } of alarms) {
         expect(Properties.AlarmActions).toEqual([topic]);
         expect(Properties.OKActions).toEqual([topic]);
@@ -295,7 +383,7 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
         ({ Properties }) => /#([a-z-]+)$/.exec(Properties.AlarmDescription)![1],
       );
 
-      expect(linked).toHaveLength(7);
+      expect(linked).toHaveLength(11);
       for (const anchor of linked) expect(anchors).toContain(anchor);
     });
 
@@ -320,7 +408,7 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
               Effect: 'Allow',
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: 'sns:Publish',
-              Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+              Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': ISB.account } }),
             }),
           ]),
         },
@@ -334,7 +422,7 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
       expect(new AwsSolutionsChecks().validateScope(built.stack).violations).toEqual([]);
     });
 
-    it('is acknowledged only for the two dead-letter queues not having a dead-letter queue themselves', () => {
+    it('is acknowledged only for the dead-letter queues without their own, and the X-Ray wildcard', () => {
       const acknowledged = built.stack.node.findAll().flatMap((node) =>
         node.node.metadata
           .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
@@ -344,29 +432,79 @@ describe('LeaseEnrichmentStack, as cdk.json configures it', () => {
       expect(acknowledged).toEqual([
         { path: 'LeaseEnrichment/FailedInvocationQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
         { path: 'LeaseEnrichment/DeliveryDeadLetterQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
+        { path: 'LeaseEnrichment/Notification/Role', rules: ['Annotation::AwsSolutions-IAM5[Resource::*]'] },
       ]);
     });
   });
 });
 
-describe('LeaseEnrichmentStack with a second LeaseTable ARN', () => {
+describe('LeaseEnrichmentStack with a second LeaseTable, encrypted with an AWS managed key', () => {
   let built: ReturnType<typeof synthApp>;
 
   beforeAll(() => {
-    built = synthApp({ leaseTableArn: SECOND_TABLE_ARN });
+    built = synthApp({ leaseTableArn: SECOND_TABLE_ARN, leaseTableKmsKeyArn: 'aws-managed', eventBus: 'isb-prod-events' });
   });
 
-  it('grants GetItem on that table and points the function at it', () => {
-    const dynamodb = identityStatements(built.template).filter((statement) => JSON.stringify(statement).includes('dynamodb'));
+  it('grants GetItem on that table, no KMS permission, and points the function at it', () => {
+    const dynamodb = identityStatements(built.template).filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
 
     expect(dynamodb).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: SECOND_TABLE_ARN }]);
+    expect(JSON.stringify(identityStatements(built.template))).not.toContain('kms:');
     expect(functionProps(built.template).Environment.Variables[ENV.leaseTableName]).toBe(SECOND_TABLE_ARN);
   });
 
-  it("deploys to that table's region, and nothing of cdk.json's table is left", () => {
+  it("deploys to that table's account and region, and nothing of the first ISB is left", () => {
+    expect(built.stack.account).toBe('210987654321');
     expect(built.stack.region).toBe('us-east-1');
-    expect(JSON.stringify(built.template.toJSON())).not.toContain(CDK_JSON_TABLE_ARN.split(':table/')[1]);
-    expect(JSON.stringify(built.template.toJSON())).not.toContain('eu-west-2');
+    expect(JSON.stringify(built.template.toJSON())).not.toMatch(new RegExp(`${ISB.leaseTableName}|${ISB.kmsKeyId}|eu-west-2|${ISB.account}`));
+  });
+});
+
+describe("LeaseEnrichmentStack from ISB's namespace, its configuration looked up in SSM", () => {
+  const fromNamespace = (lookedUp: Record<string, unknown>) =>
+    synthApp({
+      leaseTableArn: undefined,
+      leaseTableKmsKeyArn: undefined,
+      isbNamespace: ISB.namespace,
+      account: ISB.account,
+      region: ISB.region,
+      ...lookedUp,
+    });
+
+  it("reads the LeaseTable and its key from ISB's data configuration, and grants exactly those", () => {
+    const built = fromNamespace({ [ssmLookupKey(ISB.namespace)]: ISB_DATA_CONFIGURATION });
+
+    expect(functionProps(built.template).Environment.Variables[ENV.leaseTableName]).toBe(ISB.leaseTableArn);
+    const statements = identityStatements(built.template).filter((statement) => /dynamodb:|kms:/.test(JSON.stringify(statement.Action)));
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: ISB.leaseTableArn }, KMS_STATEMENT]);
+    expect(built.app.synth().manifest.missing).toBeUndefined();
+    expect(new AwsSolutionsChecks().validateScope(built.stack).violations).toEqual([]);
+  });
+
+  it('asks the CLI for the parameter on the first pass, with placeholders until it has it', () => {
+    const built = fromNamespace({});
+
+    expect(built.app.synth().manifest.missing).toEqual([
+      expect.objectContaining({
+        key: ssmLookupKey(ISB.namespace),
+        provider: 'ssm',
+        props: expect.objectContaining({ parameterName: 'InnovationSandbox_myisb_Data_Configuration' }),
+      }),
+    ]);
+    expect(functionProps(built.template).Environment.Variables[ENV.leaseTableName]).toMatch(/:table\/dummy-lease-table$/);
+  });
+
+  it.each([
+    ['not JSON', 'not json', 'is not JSON'],
+    ['without the table', JSON.stringify({ tableKmsKeyId: ISB.kmsKeyId }), 'has no leaseTable'],
+    ['without the key', JSON.stringify({ leaseTable: ISB.leaseTableName }), 'has no tableKmsKeyId'],
+  ])('stops synth, naming isbNamespace, when the parameter is %s', (_case, value, problem) => {
+    expect(() => fromNamespace({ [ssmLookupKey(ISB.namespace)]: value })).toThrow(
+      expect.objectContaining({
+        key: 'isbNamespace',
+        message: expect.stringContaining(`SSM parameter InnovationSandbox_myisb_Data_Configuration ${problem}`),
+      }),
+    );
   });
 });
 
@@ -393,7 +531,7 @@ describe('LeaseEnrichmentStack delivering notifications to EventBridge', () => {
       expect.stringMatching(/^FailedInvocationQueue/),
       expect.stringMatching(/^DeliveryDeadLetterQueue/),
     ]);
-    expect(Object.keys(built.template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(6);
+    expect(Object.keys(built.template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(9);
   });
 
   it('still passes cdk-nag', () => {
@@ -465,21 +603,28 @@ describe('LeaseEnrichmentStack with every optional setting', () => {
 });
 
 describe('the app, when the context is wrong', () => {
-  const contextWithout = (key: string) =>
-    Object.fromEntries(Object.entries({ ...cdkJsonContext, ...NO_BUNDLING }).filter(([name]) => name !== key));
+  const context = (overrides: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries({ ...cdkJsonContext, ...NO_BUNDLING, ...ISB_SETTINGS, ...overrides }).filter(([, value]) => value !== undefined),
+    );
 
-  it('stops synth when leaseTableArn is missing, saying which key to set', () => {
-    expect(() => createLeaseEnrichmentApp({ context: contextWithout('leaseTableArn') })).toThrow(
-      new DeploymentConfigError(
-        'leaseTableArn',
-        'Set CDK context leaseTableArn (cdk.json or -c leaseTableArn=arn:aws:dynamodb:<region>:<account>:table/<name>)',
-      ),
+  it.each([
+    ['the table', { leaseTableArn: undefined }, 'leaseTableArn', 'Set CDK context isbNamespace to ISB\'s namespace, or leaseTableArn and leaseTableKmsKeyArn'],
+    ['the key', { leaseTableKmsKeyArn: undefined }, 'leaseTableKmsKeyArn', 'Set CDK context leaseTableKmsKeyArn to the ARN of the KMS key'],
+    ['the bus', { eventBus: undefined }, 'eventBus', "Set CDK context eventBus to ISB's event bus"],
+  ])('stops synth without %s, naming the key to set', (_what, overrides, key, message) => {
+    expect(() => createLeaseEnrichmentApp({ context: context(overrides) })).toThrow(
+      expect.objectContaining({ name: 'DeploymentConfigError', key, message: expect.stringContaining(message) }),
     );
   });
 
   it('stops synth when leaseTableArn is malformed, saying which key to set', () => {
-    expect(() =>
-      createLeaseEnrichmentApp({ context: { ...cdkJsonContext, ...NO_BUNDLING, leaseTableArn: `${CDK_JSON_TABLE_ARN}/index/*` } }),
-    ).toThrow(/CDK context leaseTableArn is not a DynamoDB table ARN: .*-c leaseTableArn=/);
+    expect(() => createLeaseEnrichmentApp({ context: context({ leaseTableArn: `${ISB.leaseTableArn}/index/*` }) })).toThrow(
+      /CDK context leaseTableArn is not a DynamoDB table ARN: .*-c leaseTableArn=/,
+    );
+  });
+
+  it('is a DeploymentConfigError, which cdk/bin/app.ts prints without a stack trace', () => {
+    expect(() => createLeaseEnrichmentApp({ context: context({ eventBus: undefined }) })).toThrow(DeploymentConfigError);
   });
 });

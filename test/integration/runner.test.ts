@@ -15,7 +15,7 @@ import {
 } from '../../local/dynamodb.js';
 import { parseEvents, EventsFileError } from '../../local/events.js';
 import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy.js';
-import { leaseEvents, leaseRecords } from '../support/lambda.js';
+import { leaseEvents, leaseRecords, fixtureEvent } from '../support/lambda.js';
 import { EMAIL_IN_CLEAR, START_TIMEOUT_MS, TARGET } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -107,25 +107,30 @@ describe(`npm start, on ${ENGINE}`, () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(stdout).toContain('Handler:  src/handlers/notification.ts (the module Lambda loads)');
-      expect(stdout).toContain('Table:    LeaseTable, created and seeded with 5 leases');
-      expect(stdout).toMatch(/Events: {3}17 built-in: fixtures\/lease-events\.json, then 5 table faults/);
+      expect(stdout).toContain(
+        `Table:    LeaseTable, created and seeded with ${leaseRecords.length + 1} leases: fixtures/lease-records.json, and 1 for the scenarios`,
+      );
+      expect(stdout).toMatch(/Events: {3}29 built-in: fixtures\/lease-events\.json, then 5 table faults staged by the fault proxy and a drifted record/);
       expect(stdout).toMatch(/^ *#  event +detail-type +outcome +ms +GetItem +fingerprint +notes$/m);
       const row = (id: string) => stdout.split('\n').find((line) => line.includes(`5d2f3c4b-${id}`)) ?? '';
       expect(row('0001')).toMatch(/LeaseRequested +enriched .* 1 +[0-9a-f]{16} PendingApproval/);
-      expect(row('0009')).toMatch(/LeaseApproved +not-found .* 1 +-/);
-      expect(row('0010')).toMatch(/skipped: invalid-lease-key .* 0 +- +detail\.leaseId\.uuid missing/);
-      expect(row('0011')).toMatch(/skipped: invalid-lease-key .*detail\.leaseId\.userEmail not-a-string \(number\)/);
-      expect(row('0012')).toMatch(/skipped: invalid-lease-key .*detail missing/);
+      expect(row('0016')).toMatch(/BlueprintDeploymentRequest +enriched .* 1 +[0-9a-f]{16} Provisioning/);
+      expect(row('0020')).toMatch(/LeaseApproved +not-found .* 1 +-/);
+      expect(row('0021')).toMatch(/skipped: invalid-lease-key .* 0 +- +detail\.leaseId\.uuid missing/);
+      expect(row('0022')).toMatch(/skipped: invalid-lease-key .*detail\.leaseId\.userEmail not-a-string \(number\)/);
+      expect(row('0023')).toMatch(/skipped: invalid-lease-key .*detail missing/);
       expect(row('0101')).toMatch(/enriched .* 2 +[0-9a-f]{16} Active +table throttles once/);
       expect(row('0102')).toMatch(/failed: throttled .* 2 +- +table throttles twice/);
       expect(row('0103')).toMatch(/failed: AccessDeniedException .* 1 /);
       // In a plain Node process the SDK's own name for a reset connection comes through.
       expect(row('0104')).toMatch(/failed: ECONNRESET .* 1 +- +connection dropped/);
       expect(row('0105')).toMatch(/failed: timeout +2\d{3}\.\d +1 /);
+      expect(row('0106')).toMatch(/LeaseUnfrozen +enriched .* 1 +[0-9a-f]{16} Active +a record from a newer ISB; schema drift: unknown-field, schema-version$/);
+      expect(stdout.split('\n').filter((line) => line.includes('schema drift'))).toHaveLength(1);
       expect(stdout).toContain(
-        '17 events, 17 notifications: 9 enriched, 3 skipped: invalid-lease-key, 1 not-found, 1 failed: throttled, 1 failed: AccessDeniedException, 1 failed: ECONNRESET, 1 failed: timeout',
+        '29 events, 29 notifications: 21 enriched, 3 skipped: invalid-lease-key, 1 not-found, 1 failed: throttled, 1 failed: AccessDeniedException, 1 failed: ECONNRESET, 1 failed: timeout',
       );
-      expect(stdout).toContain('5 distinct lease shapes');
+      expect(stdout).toContain('13 distinct lease shapes');
       expect(stdout).not.toMatch(EMAIL_IN_CLEAR);
     },
     RUN_TIMEOUT_MS,
@@ -134,7 +139,7 @@ describe(`npm start, on ${ENGINE}`, () => {
   it(
     '--json --verbose replays a file of one event per line, relative to where npm was run',
     async () => {
-      const events = [leaseEvents[0], leaseEvents[9]];
+      const events = [fixtureEvent('0001'), fixtureEvent('0021')];
       await writeFile(join(dir, 'events.ndjson'), `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
 
       // On dynalite whatever the suite's engine: this is about the flags, and one JVM start is enough.
@@ -148,7 +153,7 @@ describe(`npm start, on ${ENGINE}`, () => {
       expect(results).toHaveLength(2);
       expect(results[0]).toMatchObject({
         index: 1,
-        eventId: leaseEvents[0]?.id,
+        eventId: fixtureEvent('0001').id,
         outcome: 'enriched',
         getItemAttempts: 1,
         schemaFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
@@ -245,7 +250,8 @@ describe(`npm start on an external table (LEASE_TABLE_NAME set), on ${ENGINE}`, 
     'reads the table with GetItem only, and leaves it as it was',
     async () => {
       const file = join(dir, 'events.json');
-      await writeFile(file, JSON.stringify([leaseEvents[1], leaseEvents[5], leaseEvents[8], leaseEvents[11]], null, 2));
+      // LeaseApproved, LeaseDurationThresholdAlert, a lease no longer in the table, a bad key.
+      await writeFile(file, JSON.stringify([fixtureEvent('0002'), fixtureEvent('0006'), fixtureEvent('0020'), fixtureEvent('0021')], null, 2));
 
       const { code, stdout, stderr } = await runCli(['--events', file], {
         LEASE_TABLE_NAME: 'TeamLeases',

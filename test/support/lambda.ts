@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { maskEmailsReplacer } from '../../src/observability.js';
 import type { LeaseEvent } from '../../src/handlers/notification.js';
-import type { LeaseRecord } from '../../src/lease.js';
+import type { Lease, LeaseStatus, LeaseWithStatus } from '../../src/lease.js';
 import type { LeaseEnrichmentContext } from '../../src/middleware/types.js';
 
 /**
@@ -36,16 +36,22 @@ export const testMetrics = (): Metrics =>
 const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as T;
 
-/** Realistic LeaseTable items, one per status group. */
-export const leaseRecords = fixture<(LeaseRecord & { userEmail: string; uuid: string; status: string })[]>(
-  'lease-records.json',
-);
+/** Realistic LeaseTable items, as ISB writes them: every status, in several variants. */
+export const leaseRecords = fixture<Lease[]>('lease-records.json');
 
 /** Realistic lease events, including ones that must degrade. */
 export const leaseEvents = fixture<LeaseEvent[]>('lease-events.json');
 
-export const recordWithStatus = (status: string) => {
-  const record = leaseRecords.find((item) => item.status === status);
+/** The fixture event whose id's second group is `number`, such as `'0021'`. */
+export const fixtureEvent = (number: string): LeaseEvent => {
+  const event = leaseEvents.find((item) => item.id.split('-')[1] === number);
+  if (!event) throw new Error(`no fixture event ${number}`);
+  return event;
+};
+
+/** The first fixture lease with a status, narrowed to that status's type. */
+export const recordWithStatus = <S extends LeaseStatus>(status: S): LeaseWithStatus<S> => {
+  const record = leaseRecords.find((item): item is LeaseWithStatus<S> => item.status === status);
   if (!record) throw new Error(`no fixture lease with status ${status}`);
   return record;
 };

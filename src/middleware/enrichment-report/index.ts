@@ -7,7 +7,8 @@ import { EnrichmentMetric } from '../../metric-names.js';
 import { contained } from '../contained.js';
 import { LOGGER_RULE, validateOptions, type OptionsSchema } from '../options.js';
 import { ENRICHMENT_INTERNAL, LOGGER_METHODS, type EnrichmentRecord, type LeaseInternal, type LeaseLogger } from '../types.js';
-import { baselineFingerprints, leaseFingerprint } from './fingerprint.js';
+import { leaseDrift } from './drift.js';
+import { leaseFingerprint } from './fingerprint.js';
 
 export interface EnrichmentReportOptions {
   /** Where the per-lookup INFO line and drift WARN lines go. */
@@ -15,8 +16,9 @@ export interface EnrichmentReportOptions {
   /** The function's one Metrics instance; flush it with Powertools' `logMetrics`. */
   metrics: Pick<Metrics, 'addMetric'>;
   /**
-   * Fingerprints of lease records that are not drift. Default: the built-in baseline of Innovation
-   * Sandbox record shapes, plus those in `LEASE_KNOWN_FINGERPRINTS` (comma-separated).
+   * An operator's allow-list: fingerprints of lease record field sets to accept even where ISB's
+   * lease model calls their fields drift (`unknown-field`, `missing-field`); a wrong type, an unknown
+   * status or schema version is still reported. Default: `LEASE_KNOWN_FINGERPRINTS` (comma-separated).
    */
   knownFingerprints?: Iterable<string>;
 }
@@ -46,12 +48,18 @@ const OUTCOME_METRIC = {
   failed: EnrichmentMetric.Failed,
 } as const;
 
+// Drift WARN lines already written, by fingerprint and findings: bounded, in case drift is wild.
+const WARNED_LIMIT = 256;
+
 /**
  * Reports each enrichment: `EnrichmentQueryLatencyMs` for every GetItem attempt (the query alone, not
  * the backoff wait), a count for its outcome and for throttles and breaker openings, and one INFO line
- * with the outcome and, for a fetched lease, its `schemaFingerprint` beside its status. A fingerprint
- * outside `knownFingerprints` is schema drift: a WARN line listing the record's field names (never its
- * values) and a `LeaseSchemaDrift` count.
+ * with the outcome and, for a fetched lease, its `schemaFingerprint` beside its status.
+ *
+ * Each fetched lease is judged against ISB's lease model (see `leaseDrift`): an unknown field, a
+ * missing required field, a wrong type, an unknown status or schema version is schema drift, counted
+ * as `LeaseSchemaDrift` every time and written as a WARN line (kinds and field names, never values)
+ * once per fingerprint and findings per container.
  *
  * Use it after `leaseEnrichment`, with Powertools' `logMetrics` earlier in the chain to flush.
  *
@@ -70,7 +78,8 @@ export const enrichmentReport = (
   // A logger or metrics failure costs a stderr line, never the notification.
   const logger = contained(options.logger, LOGGER_METHODS, SOURCE);
   const metrics = contained(options.metrics, ['addMetric'], SOURCE);
-  const known = new Set(options.knownFingerprints ?? [...baselineFingerprints(), ...readEnvList(ENV.knownFingerprints)]);
+  const accepted = new Set(options.knownFingerprints ?? readEnvList(ENV.knownFingerprints));
+  const warned = new Set<string>();
 
   const countOutcome = ({ outcome, attempts, throttled, circuitOpened }: EnrichmentRecord): void => {
     for (const { durationMs } of attempts) {
@@ -105,17 +114,22 @@ export const enrichmentReport = (
     const schemaFingerprint = leaseFingerprint(lease);
     const leaseStatus = typeof lease.status === 'string' ? lease.status : undefined;
     logger.info('Lease enrichment', { ...line, schemaFingerprint, leaseStatus });
-    if (!known.has(schemaFingerprint)) {
-      metrics.addMetric(EnrichmentMetric.SchemaDrift, MetricUnit.Count, 1);
-      logger.warn('Lease schema drift: a field set outside the known fingerprints', {
-        schemaFingerprint,
-        leaseStatus,
-        fields: Object.keys(lease).sort(),
-      });
-    }
+    const drift = leaseDrift(lease, { fieldSetAccepted: accepted.has(schemaFingerprint) });
+    if (drift.length === 0) return;
+    metrics.addMetric(EnrichmentMetric.SchemaDrift, MetricUnit.Count, 1);
+    const findings = `${schemaFingerprint} ${drift.map(({ kind, fields }) => `${kind}:${fields.join(',')}`).join(' ')}`;
+    if (warned.has(findings)) return;
+    if (warned.size < WARNED_LIMIT) warned.add(findings);
+    logger.warn("Lease schema drift: the record departs from ISB's lease model", {
+      schemaFingerprint,
+      leaseStatus,
+      drift,
+      fields: Object.keys(lease).sort(),
+    });
   };
 
   return { before: enrichmentReportBefore };
 };
 
-export { baselineFingerprints, fingerprintFields, leaseFingerprint } from './fingerprint.js';
+export { leaseDrift, type LeaseDrift, type LeaseDriftKind, type LeaseDriftOptions } from './drift.js';
+export { fingerprintFields, leaseFingerprint } from './fingerprint.js';

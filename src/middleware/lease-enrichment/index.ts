@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ENV, readEnv } from '../../config.js';
-import type { LeaseKey, LeaseRecord } from '../../lease.js';
+import type { Lease, LeaseKey } from '../../lease.js';
 import { contained } from '../contained.js';
 import { LOGGER_RULE, MAX_TIMER_MS, validateOptions, withDefaults, type OptionsSchema } from '../options.js';
 import {
@@ -105,12 +105,12 @@ interface LeaseEnrichmentConfig {
 type EnrichmentRequest = Request<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal>;
 
 /** One GetItem: what the report sees, plus the lease or the error. */
-type Attempt = QueryAttempt & ({ readonly lease?: LeaseRecord } | { readonly failed: true; readonly error: unknown });
+type Attempt = QueryAttempt & ({ readonly lease?: Lease } | { readonly failed: true; readonly error: unknown });
 
 /** A whole lookup: its attempts, and the lease or why there is none. */
 interface Lookup {
   readonly attempts: readonly QueryAttempt[];
-  readonly lease?: LeaseRecord;
+  readonly lease?: Lease;
   /** Present when the lookup failed; `error` may itself be `undefined` (a client can reject with anything). */
   readonly failure?: { readonly error: unknown; readonly timedOut: boolean };
 }
@@ -173,7 +173,8 @@ const queryLease = async (config: LeaseEnrichmentConfig, table: string, key: Lea
   });
   try {
     const { Item } = await unlessAborted(config.client.send(command, { abortSignal: signal }), signal);
-    return { durationMs: performance.now() - started, result: Item ? 'found' : 'not-found', lease: Item };
+    // ISB's record as it is stored; enrichmentReport judges it against the lease model.
+    return { durationMs: performance.now() - started, result: Item ? 'found' : 'not-found', lease: Item as Lease | undefined };
   } catch (error) {
     const result = signal.aborted ? 'timeout' : errorName(error);
     return { durationMs: performance.now() - started, result, failed: true, error };

@@ -34,9 +34,9 @@ const LEASE_ID_STRING = { userEmail: 'detail.userEmail', uuid: 'detail.leaseId' 
 /**
  * Finds the lease key in an EventBridge lease event's `detail`, in each form the Innovation Sandbox
  * events use:
- * - `leaseId: { userEmail, uuid }` (LeaseRequested, LeaseFrozen, LeaseTerminated, threshold alerts);
- * - `leaseId: "<uuid>"` beside `userEmail` (LeaseApproved, LeaseDenied);
- * - flat `userEmail` and `uuid`.
+ * - `leaseId: { userEmail, uuid }` (every lease event but two, and the blueprint deployment results);
+ * - `leaseId: "<uuid>"` beside `userEmail` (LeaseApproved, LeaseDenied, BlueprintDeploymentRequest);
+ * - flat `userEmail` and `uuid` (not an ISB form; kept for producers of our own).
  * A `leaseId` object wins over flat fields; a `leaseId` of any other type is taken as the uuid
  * unless a flat `uuid` is present, so that its wrong type is reported rather than ignored.
  *

@@ -1,5 +1,4 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import validator, { type Options as ValidatorOptions } from '@middy/validator';
 import type { Context } from 'aws-lambda';
 import type { LeaseKey } from '../../lease.js';
 import { contained } from '../contained.js';
@@ -64,9 +63,12 @@ const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): Leas
  * each field and its problem (never its value); nor does a logger that throws (see `contained`).
  * Options are checked when it is made ({@link leaseKeyValidateOptions}).
  *
- * The checks are `@middy/validator`'s, run on the extracted key rather than the whole event, with a
- * schema compiled at build time (see `schema.ts`): missing, not a string, empty, over DynamoDB's key
- * size limits (2048 bytes partition, 1024 bytes sort), or not well-formed Unicode.
+ * The checks run on the extracted key rather than the whole event, with a JSON Schema compiled at
+ * build time (see `schema.ts`): missing, not a string, empty, over DynamoDB's key size limits
+ * (2048 bytes partition, 1024 bytes sort), or not well-formed Unicode.
+ *
+ * The middleware's event type is the extractor's: let it type the handler (`middy()` with no event
+ * type argument), and a handler written for another event does not compile.
  *
  * @example
  * middy()
@@ -79,24 +81,18 @@ export const leaseKey = <TEvent = unknown>(
 ): MiddlewareObj<TEvent, unknown, Error, Context, LeaseInternal> => {
   leaseKeyValidateOptions(options);
   const logger = contained(options.logger, LOGGER_METHODS, SOURCE);
-  const extract = options.extract ?? (fromEventBridgeDetail as LeaseKeyExtractor<TEvent>);
-  // Soft mode: the validator's 400 is caught below and becomes a skip.
-  // (@middy/validator's types call eventSchema an Ajv instance; it takes a compiled validate function.)
-  const eventSchema = validateLeaseKey as unknown as ValidatorOptions['eventSchema'];
-  const validateKey = validator({ eventSchema }).before as (request: Request) => void;
+  const extract: LeaseKeyExtractor<TEvent> = options.extract ?? fromEventBridgeDetail;
 
-  const check = (fields: LeaseKeyFields, context: Context): LeaseKeyDecision => {
+  // A bad key is an answer, not an error: the compiled schema is called directly, with no throw.
+  const check = (fields: LeaseKeyFields): LeaseKeyDecision => {
     const key = { userEmail: fields.userEmail, uuid: fields.uuid };
-    try {
-      validateKey({ event: key, context, response: undefined, error: undefined, internal: {} });
-      return { key: key as LeaseKey };
-    } catch (error) {
-      const { data } = (error as { cause: { data: LeaseKeyValidationError[] } }).cause;
-      return { problems: data.map((item) => toProblem(item, fields)) };
-    }
+    if (validateLeaseKey(key)) return { key: key as LeaseKey };
+    // Ajv's contract: `errors` is set whenever the validate function returns false.
+    const errors: readonly LeaseKeyValidationError[] = validateLeaseKey.errors!;
+    return { problems: errors.map((item) => toProblem(item, fields)) };
   };
 
-  const decide = (event: TEvent, context: Context): LeaseKeyDecision => {
+  const decide = (event: TEvent): LeaseKeyDecision => {
     let found: LeaseKeyFields | LeaseKeyProblem;
     try {
       found = extract(event);
@@ -104,11 +100,11 @@ export const leaseKey = <TEvent = unknown>(
       logger.error('Lease key extractor threw; enrichment skipped', { error });
       return { problems: [{ field: '(event)', problem: 'malformed' }] };
     }
-    return 'problem' in found ? { problems: [found] } : check(found, context);
+    return 'problem' in found ? { problems: [found] } : check(found);
   };
 
   const leaseKeyBefore = (request: Request<TEvent, unknown, Error, Context, LeaseInternal>): void => {
-    const decision = decide(request.event, request.context);
+    const decision = decide(request.event);
     request.internal[LEASE_KEY_INTERNAL] = decision;
     if ('problems' in decision) {
       logger.warn('Lease key invalid; enrichment skipped', {

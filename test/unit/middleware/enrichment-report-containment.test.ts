@@ -2,6 +2,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { Lease } from '../../../src/lease.js';
 import { EnrichmentMetric } from '../../../src/metric-names.js';
 import {
   enrichmentReport,
@@ -25,7 +26,7 @@ const FAILED: EnrichmentRecord = {
 
 const ENRICHED: EnrichmentRecord = {
   outcome: { status: 'enriched' },
-  lease: { ...recordWithStatus('Active'), blueprintName: 'Serverless starter' }, // drift: a WARN too
+  lease: { ...recordWithStatus('Active'), surpriseField: 'x' } as object as Lease, // drift: a WARN too
   attempts: [{ durationMs: 4, result: 'found' }],
   throttled: 0,
   circuitOpened: false,

@@ -1,0 +1,11 @@
+/**
+ * `lease-enrichment/lease-key`: the lease key middleware alone, with what it shares with the others.
+ * Loads neither the AWS SDK nor Powertools.
+ *
+ * @example
+ * import { leaseKey, ownField, type LeaseKeyExtractor } from 'lease-enrichment/lease-key';
+ */
+export * from './middleware/lease-key/index.js';
+export { LEASE_KEY_INTERNAL } from './middleware/types.js';
+export type { LeaseInternal, LeaseKeyDecision, LeaseKeyProblem, LeaseLogger } from './middleware/types.js';
+export type { LeaseKey } from './lease.js';

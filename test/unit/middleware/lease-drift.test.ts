@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import { leaseDrift } from '../../../src/middleware/enrichment-report/index.js';
+import { recordWithStatus } from '../../support/lambda.js';
+
+describe('leaseDrift', () => {
+  it('finds nothing in a lease as ISB stores it', () => {
+    expect(leaseDrift(recordWithStatus('ApprovalDenied'))).toEqual([]);
+  });
+
+  it('takes null, booleans and arrays for what they are, not for the kind the model wants', () => {
+    const lease = { ...recordWithStatus('Active'), awsAccountId: null, maxSpend: true, meta: [3], budgetThresholds: {} };
+
+    expect(leaseDrift(lease)).toEqual([
+      { kind: 'wrong-type', fields: ['awsAccountId', 'budgetThresholds', 'maxSpend', 'meta'] },
+    ]);
+  });
+
+  it('reports every kind at once, in a fixed order, fields sorted', () => {
+    const { startDate: _start, uuid: _uuid, ...rest } = recordWithStatus('Frozen');
+    const lease = { ...rest, zeta: 1, alpha: 2, status: 'Thawed', ttl: 'soon', meta: { schemaVersion: 4 } };
+
+    expect(leaseDrift(lease)).toEqual([
+      { kind: 'unknown-field', fields: ['alpha', 'zeta'] },
+      { kind: 'missing-field', fields: ['uuid'] },
+      { kind: 'wrong-type', fields: ['ttl'] },
+      { kind: 'unknown-status', fields: ['status'] },
+      { kind: 'schema-version', fields: ['meta.schemaVersion'] },
+    ]);
+  });
+
+  it('requires of a record with an unknown status only what every status requires', () => {
+    const { awsAccountId: _account, ...lease } = { ...recordWithStatus('Active'), status: 'Paused' };
+
+    expect(leaseDrift(lease)).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+  });
+
+  it('names a missing status as a missing field, not an unknown status', () => {
+    const { status: _status, ...lease } = recordWithStatus('PendingApproval');
+
+    expect(leaseDrift(lease)).toEqual([{ kind: 'missing-field', fields: ['status'] }]);
+  });
+
+  it('accepts schema versions 1 to 3, and a record without meta', () => {
+    const { meta: _meta, ...withoutMeta } = recordWithStatus('Expired');
+
+    for (const schemaVersion of [1, 2, 3]) {
+      expect(leaseDrift({ ...withoutMeta, meta: { schemaVersion } })).toEqual([]);
+    }
+    expect(leaseDrift(withoutMeta)).toEqual([]);
+    expect(leaseDrift({ ...withoutMeta, meta: {} })).toEqual([{ kind: 'schema-version', fields: ['meta.schemaVersion'] }]);
+  });
+
+  it('leaves field drift out for an accepted field set, and still reports values', () => {
+    const lease = { ...recordWithStatus('Active'), sandboxTier: 'gold', status: 'Paused' };
+
+    expect(leaseDrift(lease, { fieldSetAccepted: true })).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+  });
+});
