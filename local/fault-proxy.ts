@@ -21,11 +21,19 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy can do to a request instead of passing it through. */
-export type FaultKind = 'throttle' | 'server-error' | 'access-denied' | 'resource-not-found' | 'drop' | 'hang';
+export type FaultKind =
+  | 'throttle'
+  | 'throttle-on-demand'
+  | 'server-error'
+  | 'access-denied'
+  | 'resource-not-found'
+  | 'drop'
+  | 'hang';
 
 /** Every fault kind, for argument checking and loops. */
 export const FAULT_KINDS: readonly FaultKind[] = [
   'throttle',
+  'throttle-on-demand',
   'server-error',
   'access-denied',
   'resource-not-found',
@@ -50,6 +58,15 @@ const ERROR_REPLIES: Record<Exclude<FaultKind, 'drop' | 'hang'>, (table: string)
       __type: `${DYNAMODB}#ProvisionedThroughputExceededException`,
       message:
         'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    },
+  }),
+  // An on-demand table (as ISB's LeaseTable is) scaling up throttles under this name, from the front end.
+  'throttle-on-demand': () => ({
+    status: 400,
+    body: {
+      __type: 'com.amazon.coral.availability#ThrottlingException',
+      message:
+        'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
     },
   }),
   'server-error': () => ({

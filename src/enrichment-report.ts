@@ -7,5 +7,6 @@
  */
 export * from './middleware/enrichment-report/index.js';
 export { EnrichmentMetric, DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
+export { ENRICHMENT_INTERNAL } from './middleware/types.js';
 export type { EnrichmentMetricName } from './metric-names.js';
 export type { EnrichmentRecord, LeaseInternal, LeaseLogger } from './middleware/types.js';

@@ -7,25 +7,37 @@
  * import middy from '@middy/core';
  * import { leaseKey, leaseEnrichment, enrichmentReport, createLogger, createMetrics } from 'lease-enrichment';
  */
-export { leaseKey, fromEventBridgeDetail, ownField, typeName } from './middleware/lease-key/index.js';
+export { leaseKey, leaseKeyValidateOptions, fromEventBridgeDetail, ownField, typeName } from './middleware/lease-key/index.js';
 export type { LeaseKeyOptions, LeaseKeyExtractor, LeaseKeyFields } from './middleware/lease-key/index.js';
 export {
   leaseEnrichment,
+  leaseEnrichmentValidateOptions,
   createLeaseDocumentClient,
   CircuitBreaker,
+  circuitBreakerValidateOptions,
+  THROTTLING_ERROR_NAMES,
 } from './middleware/lease-enrichment/index.js';
 export type {
   LeaseEnrichmentOptions,
   CircuitBreakerOptions,
+  CircuitChange,
+  CircuitPermit,
   CircuitState,
 } from './middleware/lease-enrichment/index.js';
-export { enrichmentReport, fingerprintFields, leaseDrift, leaseFingerprint } from './middleware/enrichment-report/index.js';
+export {
+  enrichmentReport,
+  enrichmentReportValidateOptions,
+  fingerprintFields,
+  leaseDrift,
+  leaseFingerprint,
+} from './middleware/enrichment-report/index.js';
 export type {
   EnrichmentReportOptions,
   LeaseDrift,
   LeaseDriftKind,
   LeaseDriftOptions,
 } from './middleware/enrichment-report/index.js';
+export { ENRICHMENT_INTERNAL, LEASE_KEY_INTERNAL } from './middleware/types.js';
 export type {
   EnrichmentRecord,
   LeaseEnrichmentContext,
@@ -37,7 +49,15 @@ export type {
   QueryAttempt,
   SkipReason,
 } from './middleware/types.js';
-export { createLogger, createMetrics, maskEmails, maskEmailsReplacer, EMAIL_MASK } from './observability.js';
+export {
+  ADDRESS_FIELDS,
+  createLogger,
+  createMetrics,
+  EMAIL_MASK,
+  findEmailAddresses,
+  maskEmails,
+  maskEmailsReplacer,
+} from './observability.js';
 export { EnrichmentMetric, DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from './metric-names.js';
 export type { EnrichmentMetricName } from './metric-names.js';
 export { ENV } from './config.js';

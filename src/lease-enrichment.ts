@@ -6,6 +6,7 @@
  * import { leaseEnrichment, createLeaseDocumentClient, type LeaseEnrichmentContext } from 'lease-enrichment/lease-enrichment';
  */
 export * from './middleware/lease-enrichment/index.js';
+export { ENRICHMENT_INTERNAL, LEASE_KEY_INTERNAL } from './middleware/types.js';
 export type {
   EnrichmentRecord,
   LeaseEnrichmentContext,

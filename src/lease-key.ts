@@ -6,5 +6,6 @@
  * import { leaseKey, ownField, type LeaseKeyExtractor } from 'lease-enrichment/lease-key';
  */
 export * from './middleware/lease-key/index.js';
+export { LEASE_KEY_INTERNAL } from './middleware/types.js';
 export type { LeaseInternal, LeaseKeyDecision, LeaseKeyProblem, LeaseLogger } from './middleware/types.js';
 export type { LeaseKey } from './lease.js';

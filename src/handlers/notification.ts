@@ -12,6 +12,7 @@ import {
   leaseEnrichment,
   type LeaseEnrichmentOptions,
 } from '../middleware/lease-enrichment/index.js';
+import { contained } from '../middleware/contained.js';
 import { leaseKey, ownField } from '../middleware/lease-key/index.js';
 import type { LeaseEnrichmentContext, LeaseEnrichmentOutcome, LeaseInternal } from '../middleware/types.js';
 import { createLogger, createMetrics } from '../observability.js';
@@ -67,16 +68,19 @@ export const createNotificationHandler = ({
   metrics,
   knownFingerprints,
   ...enrichment
-}: NotificationHandlerDependencies) =>
-  middy<LeaseEvent, LeaseNotification, Error, LeaseEnrichmentContext, LeaseInternal>()
+}: NotificationHandlerDependencies) => {
+  // A hostile event must not cost its notification: one nested past JSON.stringify's stack throws.
+  const eventLogger = contained(logger, ['debug'], 'inputOutputLogger');
+  return middy<LeaseEvent, LeaseNotification, Error, LeaseEnrichmentContext, LeaseInternal>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     // DEBUG: whole events and notifications are for investigations, not for every invocation's bill.
-    .use(inputOutputLogger({ logger: (message) => logger.debug('Input/output', message as Record<string, unknown>) }))
+    .use(inputOutputLogger({ logger: (message) => eventLogger.debug('Input/output', message as Record<string, unknown>) }))
     .use(leaseKey({ logger }))
     .use(leaseEnrichment({ logger, ...enrichment }))
     .use(enrichmentReport({ logger, metrics, knownFingerprints }))
     .handler(notify);
+};
 
 /**
  * The Lambda entry point. Logger, Metrics and the DynamoDB client are created here, once per

@@ -2,17 +2,20 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Lease, LeaseKey } from '../lease.js';
 
+/** The logger methods the middlewares call. */
+export const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+
 /**
  * What the middlewares need of a logger. A Powertools `Logger` fits, and so does `console` in a
  * quick script.
  */
-export type LeaseLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+export type LeaseLogger = Pick<Logger, (typeof LOGGER_METHODS)[number]>;
 
 /** Why a lease key was rejected: which field, and what is wrong with it. */
 export interface LeaseKeyProblem {
   /** Where the field sits in the event, for example `detail.leaseId.uuid`. */
   readonly field: string;
-  readonly problem: 'missing' | 'not-an-object' | 'not-a-string' | 'empty' | 'too-long' | 'malformed';
+  readonly problem: 'missing' | 'not-an-object' | 'not-a-string' | 'empty' | 'too-long' | 'malformed' | 'unverified';
   /** The JavaScript type found, for `not-a-string` and `not-an-object`. */
   readonly got?: string;
   /** The byte limit, for `too-long`. */
@@ -67,10 +70,21 @@ export interface EnrichmentRecord {
   readonly circuitOpened: boolean;
 }
 
-/** The middlewares' shared state in `request.internal`, under their own keys. */
+/** Where `leaseKey` leaves its {@link LeaseKeyDecision} in `request.internal`. Namespaced, as Powertools' keys are. */
+export const LEASE_KEY_INTERNAL = 'lease-enrichment.key';
+
+/** Where `leaseEnrichment` leaves its {@link EnrichmentRecord} in `request.internal`. */
+export const ENRICHMENT_INTERNAL = 'lease-enrichment.enrichment';
+
+/**
+ * The middlewares' shared state in `request.internal`, under their own namespaced keys.
+ *
+ * @example
+ * const decision = request.internal[LEASE_KEY_INTERNAL];
+ */
 export type LeaseInternal = {
-  leaseKey?: LeaseKeyDecision;
-  leaseEnrichment?: EnrichmentRecord;
+  [LEASE_KEY_INTERNAL]?: LeaseKeyDecision;
+  [ENRICHMENT_INTERNAL]?: EnrichmentRecord;
 };
 
 /**

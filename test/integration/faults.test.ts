@@ -91,6 +91,17 @@ describeOnLocalEngine(`table faults on the wire, through the fault proxy, on ${T
     expect(output.metric('EnrichmentFailed')).toEqual([1]);
   });
 
+  it("retries an on-demand table's ThrottlingException once too, and counts it as throttling", async () => {
+    proxy.inject('throttle-on-demand', { times: 2 });
+
+    const notification = await handler.invoke(eventFor(target.knownLease));
+
+    expect(notification).toMatchObject({ enriched: false, enrichment: { status: 'failed', reason: 'throttled' } });
+    expect(getItems().map((item) => item.fault)).toEqual(['throttle-on-demand', 'throttle-on-demand']);
+    expect(lookupFailure()).toMatchObject({ reason: 'throttled', errorName: 'ThrottlingException', httpStatusCode: 400, attempts: 2 });
+    expect(output.metric('EnrichmentThrottled')).toEqual([2]);
+  });
+
   it.each<[FaultKind, string, number]>([
     ['server-error', 'InternalServerError', 500],
     ['access-denied', 'AccessDeniedException', 400],

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { EMAIL_MASK, createLogger, createMetrics, maskEmails, maskEmailsReplacer } from '../../src/observability.js';
+import {
+  EMAIL_MASK,
+  createLogger,
+  createMetrics,
+  findEmailAddresses,
+  maskEmails,
+  maskEmailsReplacer,
+} from '../../src/observability.js';
 import { captureOutput } from '../support/output.js';
 
 describe('maskEmails', () => {
@@ -10,8 +17,84 @@ describe('maskEmails', () => {
     ["o'brien!#$%&*/=?^_`{|}~-@example.gov.uk", EMAIL_MASK],
     ['no address here', 'no address here'],
     ['@ alone, or trailing@', '@ alone, or trailing@'],
+    ['100% of 40 leases', '100% of 40 leases'],
   ])('masks %p', (text, masked) => {
     expect(maskEmails(text)).toBe(masked);
+  });
+
+  it.each([
+    ['a quoted local part', 'from "john smith"@example.gov.uk today', `from ${EMAIL_MASK} today`],
+    ['a quoted local part with an escaped quote', '"say \\"hi\\""@example.gov.uk', EMAIL_MASK],
+    ['a quoted part after a dotted one', 'ada."the countess"@example.gov.uk', EMAIL_MASK],
+    ['an IPv4 literal domain', 'ada@[192.168.0.1] wrote', `${EMAIL_MASK} wrote`],
+    ['an IPv6 literal domain', '<ada@[IPv6:2001:DB8::1]>', `<${EMAIL_MASK}>`],
+    ['a percent-encoded @', 'owner ada%40example.gov.uk', `owner ${EMAIL_MASK}`],
+    ['a query string around a percent-encoded @, whole (over-masking costs nothing)', 'GET /leases?owner=ada%40example.gov.uk&x=1', `GET ${EMAIL_MASK}`],
+    ['capitals', 'ADA.LOVELACE@EXAMPLE.GOV.UK', EMAIL_MASK],
+    ['a non-ASCII local part and domain', 'josé@exämple.gov.uk', EMAIL_MASK],
+    ['addresses apart only by Unicode spaces', 'a@b.uk\u00a0c@d.uk\u2003e@f.uk', `${EMAIL_MASK}\u00a0${EMAIL_MASK}\u2003${EMAIL_MASK}`],
+  ])('masks %s', (_case, text, masked) => {
+    expect(maskEmails(text)).toBe(masked);
+  });
+
+  it.each([
+    ['a quote that opens nowhere', 'said"@example.gov.uk', 'said"@example.gov.uk'],
+    ['a quoted part broken by a line', '"ada\nlovelace"@example.gov.uk', '"ada\nlovelace"@example.gov.uk'],
+    ['an IP literal that never closes', 'ada@[192.168.0.1', 'ada@[192.168.0.1'],
+    ['an empty IP literal', 'ada@[]', 'ada@[]'],
+    ['a percent-encoded @ with nothing before it', '%40example.gov.uk', '%40example.gov.uk'],
+  ])('leaves %s, which is no address', (_case, text, unchanged) => {
+    expect(maskEmails(text)).toBe(unchanged);
+  });
+});
+
+describe('findEmailAddresses', () => {
+  it('finds each address as maskEmails masks it, in order', () => {
+    const text = 'from "john smith"@example.gov.uk, cc ada%40example.gov.uk and GRACE@[10.0.0.1]; not @ or a@';
+
+    expect(findEmailAddresses(text)).toEqual(['"john smith"@example.gov.uk', 'ada%40example.gov.uk', 'GRACE@[10.0.0.1]']);
+    expect(maskEmails(text)).toBe(`from ${EMAIL_MASK}, cc ${EMAIL_MASK} and ${EMAIL_MASK}; not @ or a@`);
+  });
+
+  it('finds nothing in text without an @', () => {
+    expect(findEmailAddresses('lease 7b2e4c1d for 168 hours')).toEqual([]);
+  });
+});
+
+/**
+ * 256 KB strings (an EventBridge event's limit) built to make a backtracking matcher go quadratic,
+ * or a careless scanner rescan: long runs before an `@` with no domain, separators by the thousand,
+ * quotes and brackets that never close.
+ */
+const SIZE = 256 * 1024;
+const HOSTILE_SHAPES: Record<string, string> = {
+  'a local part with no domain': `${'a'.repeat(SIZE - 1)}@`,
+  'a domain with no local part': `@${'a'.repeat(SIZE - 1)}`,
+  'a dotted run with no domain': `${'a.'.repeat(SIZE / 2 - 1)}@ `,
+  'separators only': '@'.repeat(SIZE),
+  'percent-encoded separators only': '%40'.repeat(SIZE / 3),
+  'separators between short runs': 'a@'.repeat(SIZE / 2),
+  'percent-encoded separators between short runs': 'a%40'.repeat(SIZE / 4),
+  'quotes only, then an @': `${'"'.repeat(SIZE - 2)}@x`,
+  'a quote that opens nowhere, after a long run': `${'a'.repeat(SIZE - 3)}"@x`,
+  'quoted separators': '"@'.repeat(SIZE / 2),
+  'an IP literal that never closes': `a@[${'1.'.repeat(SIZE / 2 - 2)}`,
+  'IP literals that never close, repeated': 'x"@['.repeat(SIZE / 4),
+  'spaces between long runs and separators': `${'a'.repeat(SIZE / 2)} ${'@b '.repeat(SIZE / 6)}`,
+};
+
+describe('maskEmails on hostile input', () => {
+  // Linear time takes milliseconds here; the quadratic masker this replaced took about a minute per
+  // shape. The bound is generous so that a busy machine cannot make it flake.
+  const BOUND_MS = 1500;
+
+  it.each(Object.entries(HOSTILE_SHAPES))('masks 256 KB of %s in linear time', (_shape, text) => {
+    const started = performance.now();
+    const masked = JSON.stringify({ detail: { note: text, [text.slice(0, 64)]: 1 } }, maskEmailsReplacer);
+    const elapsedMs = performance.now() - started;
+
+    expect(elapsedMs).toBeLessThan(BOUND_MS);
+    expect(masked.length).toBeGreaterThan(0);
   });
 });
 
@@ -34,6 +117,34 @@ describe('maskEmailsReplacer', () => {
       count: 2,
       none: null,
     });
+  });
+
+  it('masks the fields known to hold an address whole, whatever they hold', () => {
+    const value = {
+      userEmail: 'ada at example dot gov dot uk',
+      leaseId: { userEmail: 'ada', uuid: '7b2e4c1d' },
+      approvedBy: 'AUTO_APPROVED',
+      createdBy: 'grace',
+      deniedBy: 'katherine',
+      email: '',
+      owner: 'ada at example dot gov dot uk',
+      userEmails: ['ada'],
+    };
+
+    expect(JSON.parse(JSON.stringify(value, maskEmailsReplacer))).toEqual({
+      userEmail: EMAIL_MASK,
+      leaseId: { userEmail: EMAIL_MASK, uuid: '7b2e4c1d' },
+      approvedBy: EMAIL_MASK,
+      createdBy: EMAIL_MASK,
+      deniedBy: EMAIL_MASK,
+      email: EMAIL_MASK,
+      owner: 'ada at example dot gov dot uk',
+      userEmails: ['ada'],
+    });
+  });
+
+  it('masks percent-encoded addresses in keys', () => {
+    expect(JSON.stringify({ 'ada%40example.gov.uk': 1, plain: 2 }, maskEmailsReplacer)).toBe(`{"${EMAIL_MASK}":1,"plain":2}`);
   });
 
   it('treats objects without a prototype like plain ones', () => {

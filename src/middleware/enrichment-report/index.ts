@@ -4,7 +4,9 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ENV, readEnvList } from '../../config.js';
 import { EnrichmentMetric } from '../../metric-names.js';
-import type { EnrichmentRecord, LeaseInternal, LeaseLogger } from '../types.js';
+import { contained } from '../contained.js';
+import { LOGGER_RULE, validateOptions, type OptionsSchema } from '../options.js';
+import { ENRICHMENT_INTERNAL, LOGGER_METHODS, type EnrichmentRecord, type LeaseInternal, type LeaseLogger } from '../types.js';
 import { leaseDrift } from './drift.js';
 import { leaseFingerprint } from './fingerprint.js';
 
@@ -20,6 +22,24 @@ export interface EnrichmentReportOptions {
    */
   knownFingerprints?: Iterable<string>;
 }
+
+const SOURCE = 'enrichmentReport';
+
+const optionsSchema: OptionsSchema = {
+  logger: LOGGER_RULE,
+  metrics: { type: 'object', methods: ['addMetric'], required: true },
+  knownFingerprints: { type: 'iterable' },
+};
+
+/**
+ * Checks {@link enrichmentReport}'s options, as the middleware does when it is made.
+ *
+ * @example
+ * enrichmentReportValidateOptions({ logger, metrics, knownFingerprints: 'abc' });
+ * // TypeError: enrichmentReport: option 'knownFingerprints' must be an iterable of strings, got string
+ */
+export const enrichmentReportValidateOptions = (options: EnrichmentReportOptions): void =>
+  validateOptions(SOURCE, optionsSchema, options);
 
 const OUTCOME_METRIC = {
   enriched: EnrichmentMetric.Enriched,
@@ -54,7 +74,10 @@ const WARNED_LIMIT = 256;
 export const enrichmentReport = (
   options: EnrichmentReportOptions,
 ): MiddlewareObj<unknown, unknown, Error, Context, LeaseInternal> => {
-  const { logger, metrics } = options;
+  enrichmentReportValidateOptions(options);
+  // A logger or metrics failure costs a stderr line, never the notification.
+  const logger = contained(options.logger, LOGGER_METHODS, SOURCE);
+  const metrics = contained(options.metrics, ['addMetric'], SOURCE);
   const accepted = new Set(options.knownFingerprints ?? readEnvList(ENV.knownFingerprints));
   const warned = new Set<string>();
 
@@ -71,7 +94,7 @@ export const enrichmentReport = (
   };
 
   const enrichmentReportBefore = (request: Request<unknown, unknown, Error, Context, LeaseInternal>): void => {
-    const record = request.internal.leaseEnrichment;
+    const record = request.internal[ENRICHMENT_INTERNAL];
     if (!record) {
       logger.error('No enrichment to report: use enrichmentReport after leaseEnrichment');
       return;

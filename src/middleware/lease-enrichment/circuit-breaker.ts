@@ -1,24 +1,66 @@
+import { validateOptions, withDefaults, type OptionsSchema } from '../options.js';
+
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the breaker. Default 5. */
   failureThreshold?: number;
-  /** How long the breaker stays open before one probe may pass. Default 30 000 ms. */
+  /** How long the breaker stays open before one probe may pass, in ms. Default 30 000. */
   openMs?: number;
-  /** The clock. Default `Date.now`. */
+  /** A monotonic clock in ms. Default `performance.now`, which wall-clock changes cannot move. */
   now?: () => number;
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
+/** What recording a result did to the breaker: `opened` (or opened again), `closed`, or nothing. */
+export type CircuitChange = 'opened' | 'closed' | undefined;
+
+/**
+ * The right to make one call, from {@link CircuitBreaker.tryAcquire}. Record the call's result
+ * through it exactly once, in a `finally`, before anything that can throw.
+ */
+export interface CircuitPermit {
+  /**
+   * Records how the call went and returns what that changed. Only the first record counts. A stale
+   * result changes nothing: one from a call that a newer call has already reported after, or one
+   * from a call that began before the breaker opened.
+   */
+  record(result: 'success' | 'failure'): CircuitChange;
+}
+
+const defaults = { failureThreshold: 5, openMs: 30_000, now: (): number => performance.now() };
+
+const optionsSchema: OptionsSchema = {
+  failureThreshold: { type: 'number', integer: true, minimum: 1 },
+  openMs: { type: 'number', minimum: 0 },
+  now: { type: 'function' },
+};
+
+/**
+ * Checks {@link CircuitBreaker} options: a `TypeError` or `RangeError` naming the option.
+ *
+ * @example
+ * circuitBreakerValidateOptions({ openMs: -1 }); // RangeError: CircuitBreaker: option 'openMs' must be >= 0, got -1
+ */
+export const circuitBreakerValidateOptions = (options: CircuitBreakerOptions): void =>
+  validateOptions('CircuitBreaker', optionsSchema, options);
+
 /**
  * A consecutive-failure circuit breaker. Closed, every call passes; after `failureThreshold` failures
- * in a row it opens and no call passes for `openMs`; then it is half-open and lets exactly one probe
- * through, whose result closes it or opens it again. State lives in the instance, so one instance
- * per container (created at module load) is one breaker per container.
+ * in a row it opens and no call passes for `openMs`; then it is half-open and lets one probe through,
+ * whose result closes it or opens it again. A probe that has not reported after `openMs` is given up
+ * and another may pass, so a lost result cannot keep the breaker half-open for ever.
+ *
+ * Each call gets a permit with a serial number, and its result is recorded through that permit, so
+ * a result always belongs to the call that was let through, and a late result from an older call
+ * cannot undo what a newer one reported. State lives in the instance, so one instance per container
+ * (created at module load) is one breaker per container.
  *
  * @example
  * const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 10_000 });
- * if (breaker.tryAcquire()) {
- *   try { await call(); breaker.recordSuccess(); } catch { breaker.recordFailure(); }
+ * const permit = breaker.tryAcquire();
+ * if (permit) {
+ *   let ok = false;
+ *   try { await call(); ok = true; } finally { permit.record(ok ? 'success' : 'failure'); }
  * }
  */
 export class CircuitBreaker {
@@ -27,13 +69,15 @@ export class CircuitBreaker {
   readonly #now: () => number;
   #failures = 0;
   #openedAt: number | undefined;
-  #probeInFlight = false;
+  /** Serial of the last permit handed out. */
+  #issued = 0;
+  /** Serial of the newest permit whose result counted. */
+  #newestRecorded = 0;
+  #probe: { readonly serial: number; readonly issuedAt: number } | undefined;
 
-  constructor({ failureThreshold = 5, openMs = 30_000, now = Date.now }: CircuitBreakerOptions = {}) {
-    if (!Number.isInteger(failureThreshold) || failureThreshold < 1) {
-      throw new RangeError(`failureThreshold must be a positive integer, got ${failureThreshold}`);
-    }
-    if (!(openMs >= 0)) throw new RangeError(`openMs must be a non-negative number, got ${openMs}`);
+  constructor(options: CircuitBreakerOptions = {}) {
+    circuitBreakerValidateOptions(options);
+    const { failureThreshold, openMs, now } = withDefaults(defaults, options);
     this.#failureThreshold = failureThreshold;
     this.#openMs = openMs;
     this.#now = now;
@@ -44,33 +88,46 @@ export class CircuitBreaker {
     return this.#now() - this.#openedAt >= this.#openMs ? 'half-open' : 'open';
   }
 
-  /** Whether a call may go ahead now. In half-open state, true once, for the probe. */
-  tryAcquire(): boolean {
+  /** A permit for one call if a call may go ahead now; in half-open state, one at a time, for the probe. */
+  tryAcquire(): CircuitPermit | undefined {
     const state = this.state;
-    if (state === 'closed') return true;
-    if (state === 'open' || this.#probeInFlight) return false;
-    this.#probeInFlight = true;
-    return true;
-  }
-
-  /** Records a successful call. Returns true when this closed an open breaker. */
-  recordSuccess(): boolean {
-    const wasOpen = this.#openedAt !== undefined;
-    this.#failures = 0;
-    this.#openedAt = undefined;
-    this.#probeInFlight = false;
-    return wasOpen;
-  }
-
-  /** Records a failed call. Returns true when this opened the breaker. */
-  recordFailure(): boolean {
-    this.#failures += 1;
-    const probeFailed = this.#probeInFlight;
-    this.#probeInFlight = false;
-    if (probeFailed || (this.#openedAt === undefined && this.#failures >= this.#failureThreshold)) {
-      this.#openedAt = this.#now();
-      return true;
+    if (state === 'open') return undefined;
+    if (state === 'half-open') {
+      if (this.#probe && this.#now() - this.#probe.issuedAt < this.#openMs) return undefined;
+      this.#probe = { serial: this.#issued + 1, issuedAt: this.#now() };
     }
-    return false;
+    const serial = (this.#issued += 1);
+    let recorded = false;
+    return {
+      record: (result) => {
+        if (recorded) return undefined;
+        recorded = true;
+        return this.#record(serial, result);
+      },
+    };
+  }
+
+  #record(serial: number, result: 'success' | 'failure'): CircuitChange {
+    if (serial < this.#newestRecorded) return undefined;
+    this.#newestRecorded = serial;
+    if (this.#openedAt !== undefined) {
+      if (serial !== this.#probe?.serial) return undefined;
+      this.#probe = undefined;
+      if (result === 'failure') {
+        this.#openedAt = this.#now();
+        return 'opened';
+      }
+      this.#openedAt = undefined;
+      this.#failures = 0;
+      return 'closed';
+    }
+    if (result === 'success') {
+      this.#failures = 0;
+      return undefined;
+    }
+    this.#failures += 1;
+    if (this.#failures < this.#failureThreshold) return undefined;
+    this.#openedAt = this.#now();
+    return 'opened';
   }
 }

@@ -1,18 +1,23 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj, Request } from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { ENV, readEnv } from '../../config.js';
-import type { LeaseKey, LeaseRecord } from '../../lease.js';
-import type {
-  EnrichmentRecord,
-  LeaseEnrichmentContext,
-  LeaseEnrichmentOutcome,
-  LeaseInternal,
-  QueryAttempt,
-  SkipReason,
-  LeaseLogger,
+import type { Lease, LeaseKey } from '../../lease.js';
+import { contained } from '../contained.js';
+import { LOGGER_RULE, MAX_TIMER_MS, validateOptions, withDefaults, type OptionsSchema } from '../options.js';
+import {
+  ENRICHMENT_INTERNAL,
+  LEASE_KEY_INTERNAL,
+  LOGGER_METHODS,
+  type EnrichmentRecord,
+  type LeaseEnrichmentContext,
+  type LeaseInternal,
+  type LeaseLogger,
+  type QueryAttempt,
+  type SkipReason,
 } from '../types.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker, type CircuitChange } from './circuit-breaker.js';
 import { createLeaseDocumentClient } from './document-client.js';
 
 export interface LeaseEnrichmentOptions {
@@ -22,7 +27,7 @@ export interface LeaseEnrichmentOptions {
   client?: Pick<DynamoDBDocumentClient, 'send'>;
   /** Name or ARN of the LeaseTable. Default: `LEASE_TABLE_NAME`, read when the middleware is created. */
   tableName?: string;
-  /** Error names retried once. Default: `['ProvisionedThroughputExceededException']`. */
+  /** Error names retried once. Default: {@link THROTTLING_ERROR_NAMES}. */
   retryOn?: readonly string[];
   /** Wait before the one retry, in ms. Default 500. */
   retryDelayMs?: number;
@@ -36,12 +41,79 @@ export interface LeaseEnrichmentOptions {
   consistentRead?: boolean;
 }
 
+/**
+ * The error names DynamoDB throttles with: `ProvisionedThroughputExceededException` on a table's
+ * provisioned or on-demand throughput, `ThrottlingException` and `RequestLimitExceeded` on the
+ * account's or the control plane's limits (Innovation Sandbox's LeaseTable is on-demand and sees all
+ * three). These, and only these, count as throttling in the `throttled` reason and metric.
+ */
+export const THROTTLING_ERROR_NAMES: readonly string[] = Object.freeze([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+const THROTTLING = new Set(THROTTLING_ERROR_NAMES);
+
+const SOURCE = 'leaseEnrichment';
+
+const defaults = {
+  retryOn: THROTTLING_ERROR_NAMES,
+  retryDelayMs: 500,
+  budgetMs: 2000,
+  reserveMs: 500,
+  consistentRead: false,
+};
+
+const optionsSchema: OptionsSchema = {
+  logger: LOGGER_RULE,
+  client: { type: 'object', methods: ['send'] },
+  tableName: { type: 'string' },
+  retryOn: { type: 'strings' },
+  retryDelayMs: { type: 'number', minimum: 0, maximum: MAX_TIMER_MS },
+  budgetMs: { type: 'number', exclusiveMinimum: 0, maximum: MAX_TIMER_MS },
+  reserveMs: { type: 'number', minimum: 0 },
+  circuitBreaker: { type: 'object', methods: ['tryAcquire'] },
+  consistentRead: { type: 'boolean' },
+};
+
+/**
+ * Checks {@link leaseEnrichment}'s options, as the middleware does when it is made: a `TypeError`
+ * naming the option for a wrong type or an unknown option, a `RangeError` for a number that is NaN,
+ * infinite or out of bounds.
+ *
+ * @example
+ * leaseEnrichmentValidateOptions({ logger, budgetMs: Number.NaN });
+ * // RangeError: leaseEnrichment: option 'budgetMs' must be a finite number, got NaN
+ */
+export const leaseEnrichmentValidateOptions = (options: LeaseEnrichmentOptions): void =>
+  validateOptions(SOURCE, optionsSchema, options);
+
+/** The options, merged over the defaults: what the hooks run on. */
+interface LeaseEnrichmentConfig {
+  readonly logger: LeaseLogger;
+  readonly client: Pick<DynamoDBDocumentClient, 'send'>;
+  readonly tableName: string | undefined;
+  readonly retryOn: ReadonlySet<string>;
+  readonly retryDelayMs: number;
+  readonly budgetMs: number;
+  readonly reserveMs: number;
+  readonly circuitBreaker: CircuitBreaker;
+  readonly consistentRead: boolean;
+}
+
 type EnrichmentRequest = Request<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal>;
 
-type Lookup = { readonly attempts: readonly QueryAttempt[] } & (
-  | { readonly failed: false; readonly lease?: LeaseRecord }
-  | { readonly failed: true; readonly error: unknown; readonly timedOut: boolean }
-);
+/** One GetItem: what the report sees, plus the lease or the error. */
+type Attempt = QueryAttempt & ({ readonly lease?: Lease } | { readonly failed: true; readonly error: unknown });
+
+/** A whole lookup: its attempts, and the lease or why there is none. */
+interface Lookup {
+  readonly attempts: readonly QueryAttempt[];
+  readonly lease?: Lease;
+  /** Present when the lookup failed; `error` may itself be `undefined` (a client can reject with anything). */
+  readonly failure?: { readonly error: unknown; readonly timedOut: boolean };
+}
 
 const errorName = (error: unknown): string =>
   typeof error === 'object' && error !== null && typeof (error as Error).name === 'string'
@@ -74,32 +146,160 @@ const unlessAborted = <T>(value: T | PromiseLike<T>, signal: AbortSignal): Promi
       .finally(() => signal.removeEventListener('abort', onAbort));
   });
 
-/** Waits `ms`, or rejects as soon as `signal` aborts. */
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise<void>((resolve, reject) => {
+// The budget and the retry wait use the global setTimeout, not AbortSignal.timeout or
+// timers/promises: Node runs those on its internal timers, which Jest's fake timers cannot move.
+
+/** Waits `ms`; resolves false at once if `signal` aborts first. */
+const waitUnlessAborted = (ms: number, signal: AbortSignal): Promise<boolean> =>
+  new Promise<boolean>((resolve) => {
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal.reason);
+      resolve(false);
     };
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
-      resolve();
+      resolve(true);
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
+/** One GetItem on the lease key, timed by itself. Never rejects: an error is part of the attempt. */
+const queryLease = async (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, signal: AbortSignal): Promise<Attempt> => {
+  const started = performance.now();
+  const command = new GetCommand({
+    TableName: table,
+    Key: { userEmail: key.userEmail, uuid: key.uuid },
+    ConsistentRead: config.consistentRead,
+  });
+  try {
+    const { Item } = await unlessAborted(config.client.send(command, { abortSignal: signal }), signal);
+    // ISB's record as it is stored; enrichmentReport judges it against the lease model.
+    return { durationMs: performance.now() - started, result: Item ? 'found' : 'not-found', lease: Item as Lease | undefined };
+  } catch (error) {
+    const result = signal.aborted ? 'timeout' : errorName(error);
+    return { durationMs: performance.now() - started, result, failed: true, error };
+  }
+};
+
+const toLookup = (attempts: readonly Attempt[], signal: AbortSignal): Lookup => {
+  const summary = attempts.map(({ durationMs, result }) => ({ durationMs, result }));
+  const last = attempts[attempts.length - 1] as Attempt;
+  return 'failed' in last
+    ? { attempts: summary, failure: { error: last.error, timedOut: signal.aborted } }
+    : { attempts: summary, lease: last.lease };
+};
+
+/**
+ * Looks the lease up within `timeMs`: one GetItem, and one more after `retryDelayMs` when the first
+ * failed with an error named in `retryOn`. The deadline aborts the request and the wait alike.
+ */
+const lookupLease = async (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, timeMs: number): Promise<Lookup> => {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeMs);
+  const { signal } = deadline;
+  try {
+    const first = await queryLease(config, table, key, signal);
+    const retry = 'failed' in first && !signal.aborted && config.retryOn.has(first.result);
+    if (!retry || !(await waitUnlessAborted(config.retryDelayMs, signal))) return toLookup([first], signal);
+    return toLookup([first, await queryLease(config, table, key, signal)], signal);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** How long the lookup may take: the budget, or less when the Lambda has less time left than that plus the reserve. */
+const timeAllowed = (context: Context, { budgetMs, reserveMs }: LeaseEnrichmentConfig): number => {
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.NaN;
+  // A context that cannot tell (a test, a container) leaves the whole budget.
+  return Number.isFinite(remaining) ? Math.min(budgetMs, remaining - reserveMs) : budgetMs;
+};
+
+const failureReason = ({ error, timedOut }: NonNullable<Lookup['failure']>): string => {
+  if (timedOut) return 'timeout';
+  const name = errorName(error);
+  return THROTTLING.has(name) ? 'throttled' : (systemErrorCode(error) ?? name);
+};
+
+const skipped = (reason: SkipReason): EnrichmentRecord => ({
+  outcome: { status: 'skipped', reason },
+  attempts: [],
+  throttled: 0,
+  circuitOpened: false,
+});
+
+/** What one lookup gives the report, logging the failure and the breaker's changes on the way. */
+const toRecord = (lookup: Lookup, change: CircuitChange, { logger }: LeaseEnrichmentConfig, timeMs: number): EnrichmentRecord => {
+  const { attempts, lease, failure } = lookup;
+  const throttled = attempts.filter((attempt) => THROTTLING.has(attempt.result)).length;
+  if (!failure) {
+    if (change === 'closed') logger.info('Circuit breaker closed: lease lookups resumed');
+    return { outcome: { status: lease ? 'enriched' : 'not-found' }, lease, attempts, throttled, circuitOpened: false };
+  }
+  const reason = failureReason(failure);
+  logger.warn('Lease lookup failed; notification goes without lease context', {
+    reason,
+    errorName: errorName(failure.error),
+    errorCode: systemErrorCode(failure.error),
+    httpStatusCode: httpStatusOf(failure.error),
+    attempts: attempts.length,
+    budgetMs: timeMs,
+  });
+  const circuitOpened = change === 'opened';
+  if (circuitOpened) logger.warn('Circuit breaker opened: lease lookups paused', { reason: 'circuit-opened' });
+  return { outcome: { status: 'failed', reason }, attempts, throttled, circuitOpened };
+};
+
+/** Decides whether to ask DynamoDB, asks, and says what came of it. Never rejects for anything the table does. */
+const enrich = async (request: EnrichmentRequest, config: LeaseEnrichmentConfig): Promise<EnrichmentRecord> => {
+  const { logger, tableName, circuitBreaker } = config;
+  const decision = request.internal[LEASE_KEY_INTERNAL];
+  if (!decision) {
+    logger.error('No lease key decision: use the leaseKey middleware before leaseEnrichment; enrichment skipped', {
+      reason: 'no-lease-key-middleware',
+    });
+    return skipped('no-lease-key-middleware');
+  }
+  if (!('key' in decision)) return skipped('invalid-lease-key');
+  if (!tableName) {
+    logger.error(`${ENV.leaseTableName} is not set; enrichment skipped`, { reason: 'no-table-configured' });
+    return skipped('no-table-configured');
+  }
+  const timeMs = timeAllowed(request.context, config);
+  if (timeMs <= 0) {
+    logger.warn('Too little time left to look the lease up; enrichment skipped', { reason: 'no-time-left' });
+    return skipped('no-time-left');
+  }
+  const permit = circuitBreaker.tryAcquire();
+  if (!permit) {
+    logger.warn('Circuit breaker open; enrichment skipped', { reason: 'circuit-open' });
+    return skipped('circuit-open');
+  }
+
+  let lookup: Lookup | undefined;
+  let change: CircuitChange;
+  try {
+    lookup = await lookupLease(config, tableName, decision.key, timeMs);
+  } finally {
+    // First, before anything can throw: an unrecorded probe would keep the breaker from closing.
+    change = permit.record(lookup && !lookup.failure ? 'success' : 'failure');
+  }
+  return toRecord(lookup, change, config, timeMs);
+};
+
 /**
  * Fetches the lease named by the checked key (from the lease key middleware) with one GetItem, and
  * puts it on `context.lease`, with the outcome on `context.leaseEnrichment`. It never throws for
- * anything the table does:
+ * anything the table does, nor for its logger failing:
  * - throttling (`retryOn`) is retried once after `retryDelayMs`; every other error fails at once,
- *   with the error's name (or, for a network error, Node's code such as `ECONNRESET`) as the reason;
+ *   with the error's name (or, for a network error, Node's code such as `ECONNRESET`) as the reason,
+ *   or `throttled` for any of {@link THROTTLING_ERROR_NAMES};
  * - the whole lookup, wait included, stops at `budgetMs` (or sooner, when the Lambda has less time
  *   left), aborting the request;
  * - after `circuitBreaker`'s run of failures, DynamoDB is left alone for a while and lookups are
  *   `skipped` with reason `circuit-open`, until one probe succeeds.
- * What it observed (attempt latencies, throttles, breaker changes) goes to `request.internal` for the
- * enrichment report middleware.
+ * What it observed (attempt latencies, throttles, breaker changes) goes to
+ * `request.internal[ENRICHMENT_INTERNAL]` for the enrichment report middleware. Options are checked
+ * when it is made ({@link leaseEnrichmentValidateOptions}).
  *
  * IAM: `dynamodb:GetItem` on the table.
  *
@@ -113,122 +313,22 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export const leaseEnrichment = (
   options: LeaseEnrichmentOptions,
 ): MiddlewareObj<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal> => {
-  const {
-    logger,
-    client = createLeaseDocumentClient(),
-    tableName = readEnv(ENV.leaseTableName),
-    retryDelayMs = 500,
-    budgetMs = 2000,
-    reserveMs = 500,
-    circuitBreaker = new CircuitBreaker(),
-    consistentRead = false,
-  } = options;
-  const retryOn = new Set(options.retryOn ?? ['ProvisionedThroughputExceededException']);
-
-  const lookup = async (key: LeaseKey, table: string, timeMs: number): Promise<Lookup> => {
-    const attempts: QueryAttempt[] = [];
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeMs);
-    const { signal } = deadline;
-
-    const attempt = async (): Promise<LeaseRecord | undefined> => {
-      const started = performance.now();
-      const command = new GetCommand({
-        TableName: table,
-        Key: { userEmail: key.userEmail, uuid: key.uuid },
-        ConsistentRead: consistentRead,
-      });
-      try {
-        const { Item } = await unlessAborted(client.send(command, { abortSignal: signal }), signal);
-        attempts.push({ durationMs: performance.now() - started, result: Item ? 'found' : 'not-found' });
-        // ISB's record as it is stored; enrichmentReport judges it against the lease model.
-        return Item as LeaseRecord | undefined;
-      } catch (error) {
-        attempts.push({ durationMs: performance.now() - started, result: signal.aborted ? 'timeout' : errorName(error) });
-        throw error;
-      }
-    };
-
-    try {
-      try {
-        return { failed: false, lease: await attempt(), attempts };
-      } catch (error) {
-        if (signal.aborted || !retryOn.has(errorName(error))) throw error;
-      }
-      await sleep(retryDelayMs, signal);
-      return { failed: false, lease: await attempt(), attempts };
-    } catch (error) {
-      return { failed: true, error, attempts, timedOut: signal.aborted };
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-
-  const skip = (reason: SkipReason): EnrichmentRecord => ({
-    outcome: { status: 'skipped', reason },
-    attempts: [],
-    throttled: 0,
-    circuitOpened: false,
-  });
-
-  const enrich = async (request: EnrichmentRequest): Promise<EnrichmentRecord> => {
-    const decision = request.internal.leaseKey;
-    if (!decision) {
-      logger.error('No lease key decision: use the leaseKey middleware before leaseEnrichment; enrichment skipped', {
-        reason: 'no-lease-key-middleware',
-      });
-      return skip('no-lease-key-middleware');
-    }
-    if (!('key' in decision)) return skip('invalid-lease-key');
-    if (!tableName) {
-      logger.error(`${ENV.leaseTableName} is not set; enrichment skipped`, { reason: 'no-table-configured' });
-      return skip('no-table-configured');
-    }
-    const { getRemainingTimeInMillis } = request.context;
-    const timeMs =
-      typeof getRemainingTimeInMillis === 'function'
-        ? Math.min(budgetMs, getRemainingTimeInMillis() - reserveMs)
-        : budgetMs;
-    if (timeMs <= 0) {
-      logger.warn('Too little time left to look the lease up; enrichment skipped', { reason: 'no-time-left' });
-      return skip('no-time-left');
-    }
-    if (!circuitBreaker.tryAcquire()) {
-      logger.warn('Circuit breaker open; enrichment skipped', { reason: 'circuit-open' });
-      return skip('circuit-open');
-    }
-
-    const found = await lookup(decision.key, tableName, timeMs);
-    const { attempts } = found;
-    const throttled = attempts.filter((item) => retryOn.has(item.result)).length;
-    if (!found.failed) {
-      if (circuitBreaker.recordSuccess()) logger.info('Circuit breaker closed: lease lookups resumed');
-      const outcome: LeaseEnrichmentOutcome = { status: found.lease ? 'enriched' : 'not-found' };
-      return { outcome, lease: found.lease, attempts, throttled, circuitOpened: false };
-    }
-
-    const { error } = found;
-    const name = errorName(error);
-    const code = systemErrorCode(error);
-    const reason = found.timedOut ? 'timeout' : retryOn.has(name) ? 'throttled' : (code ?? name);
-    logger.warn('Lease lookup failed; notification goes without lease context', {
-      reason,
-      errorName: name,
-      errorCode: code,
-      httpStatusCode: httpStatusOf(error),
-      attempts: attempts.length,
-      budgetMs: timeMs,
-    });
-    const circuitOpened = circuitBreaker.recordFailure();
-    if (circuitOpened) {
-      logger.warn('Circuit breaker opened: lease lookups paused', { reason: 'circuit-opened' });
-    }
-    return { outcome: { status: 'failed', reason }, attempts, throttled, circuitOpened };
+  leaseEnrichmentValidateOptions(options);
+  const { logger, client, circuitBreaker, retryOn, ...rest } = withDefaults(
+    { ...defaults, tableName: readEnv(ENV.leaseTableName) },
+    options,
+  );
+  const config: LeaseEnrichmentConfig = {
+    ...rest,
+    logger: contained(logger, LOGGER_METHODS, SOURCE),
+    client: client ?? createLeaseDocumentClient(),
+    circuitBreaker: circuitBreaker ?? new CircuitBreaker(),
+    retryOn: new Set(retryOn),
   };
 
   const leaseEnrichmentBefore = async (request: EnrichmentRequest): Promise<void> => {
-    const record = await enrich(request);
-    request.internal.leaseEnrichment = record;
+    const record = await enrich(request, config);
+    request.internal[ENRICHMENT_INTERNAL] = record;
     request.context.leaseEnrichment = record.outcome;
     request.context.lease = record.lease;
   };
@@ -236,5 +336,12 @@ export const leaseEnrichment = (
   return { before: leaseEnrichmentBefore };
 };
 
-export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+export {
+  CircuitBreaker,
+  circuitBreakerValidateOptions,
+  type CircuitBreakerOptions,
+  type CircuitChange,
+  type CircuitPermit,
+  type CircuitState,
+} from './circuit-breaker.js';
 export { createLeaseDocumentClient } from './document-client.js';

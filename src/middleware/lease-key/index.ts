@@ -1,7 +1,16 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { LeaseKey } from '../../lease.js';
-import type { LeaseInternal, LeaseKeyDecision, LeaseKeyProblem, LeaseLogger } from '../types.js';
+import { contained } from '../contained.js';
+import { LOGGER_RULE, validateOptions, type OptionsSchema } from '../options.js';
+import {
+  LEASE_KEY_INTERNAL,
+  LOGGER_METHODS,
+  type LeaseInternal,
+  type LeaseKeyDecision,
+  type LeaseKeyProblem,
+  type LeaseLogger,
+} from '../types.js';
 import { fromEventBridgeDetail, typeName, type LeaseKeyExtractor, type LeaseKeyFields } from './extractors.js';
 import validateLeaseKey, { type LeaseKeyValidationError } from './validate-lease-key.generated.js';
 
@@ -11,6 +20,24 @@ export interface LeaseKeyOptions<TEvent> {
   /** Finds the key fields in the event. Default: {@link fromEventBridgeDetail}. */
   extract?: LeaseKeyExtractor<TEvent>;
 }
+
+const SOURCE = 'leaseKey';
+
+const optionsSchema: OptionsSchema = {
+  logger: LOGGER_RULE,
+  extract: { type: 'function' },
+};
+
+/**
+ * Checks {@link leaseKey}'s options, as the middleware does when it is made: a `TypeError` naming
+ * the option for a missing logger, an extractor that is not a function, or an unknown option.
+ *
+ * @example
+ * leaseKeyValidateOptions({ logger, extract: 'detail.leaseId' });
+ * // TypeError: leaseKey: option 'extract' must be a function, got string
+ */
+export const leaseKeyValidateOptions = <TEvent>(options: LeaseKeyOptions<TEvent>): void =>
+  validateOptions(SOURCE, optionsSchema, options);
 
 const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): LeaseKeyProblem => {
   const name = error.keyword === 'required' ? error.params.missingProperty : error.instancePath.slice(1);
@@ -31,9 +58,10 @@ const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): Leas
 
 /**
  * Checks the lease key fields of each event before anything asks DynamoDB for them, and tells the
- * enrichment middleware (through `request.internal.leaseKey`) either the checked key or why there is
- * none. A bad key never fails the event: enrichment is skipped with a WARN line naming each field and
- * its problem (never its value).
+ * enrichment middleware (through `request.internal[LEASE_KEY_INTERNAL]`) either the checked key or
+ * why there is none. A bad key never fails the event: enrichment is skipped with a WARN line naming
+ * each field and its problem (never its value); nor does a logger that throws (see `contained`).
+ * Options are checked when it is made ({@link leaseKeyValidateOptions}).
  *
  * The checks run on the extracted key rather than the whole event, with a JSON Schema compiled at
  * build time (see `schema.ts`): missing, not a string, empty, over DynamoDB's key size limits
@@ -51,7 +79,8 @@ const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): Leas
 export const leaseKey = <TEvent = unknown>(
   options: LeaseKeyOptions<TEvent>,
 ): MiddlewareObj<TEvent, unknown, Error, Context, LeaseInternal> => {
-  const { logger } = options;
+  leaseKeyValidateOptions(options);
+  const logger = contained(options.logger, LOGGER_METHODS, SOURCE);
   const extract: LeaseKeyExtractor<TEvent> = options.extract ?? fromEventBridgeDetail;
 
   // A bad key is an answer, not an error: the compiled schema is called directly, with no throw.
@@ -76,7 +105,7 @@ export const leaseKey = <TEvent = unknown>(
 
   const leaseKeyBefore = (request: Request<TEvent, unknown, Error, Context, LeaseInternal>): void => {
     const decision = decide(request.event);
-    request.internal.leaseKey = decision;
+    request.internal[LEASE_KEY_INTERNAL] = decision;
     if ('problems' in decision) {
       logger.warn('Lease key invalid; enrichment skipped', {
         reason: 'invalid-lease-key',

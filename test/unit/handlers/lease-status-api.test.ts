@@ -11,9 +11,13 @@ import { lambdaContext, recordWithStatus, testLogger, testMetrics } from '../../
 const ddb = mockClient(DynamoDBDocumentClient);
 const LEASE = recordWithStatus('Active');
 
-/** An HTTP API request for `GET /leases/{uuid}` from a caller whose JWT carries `email`. */
-const request = ({ email, uuid }: { email?: unknown; uuid?: unknown }): LeaseStatusRequest =>
-  ({
+/**
+ * An HTTP API request for `GET /leases/{uuid}` from a caller whose JWT carries `email` and, unless
+ * told otherwise, `email_verified` as the HTTP API's JWT authorizer passes it: the string "true".
+ */
+const request = ({ email, uuid, ...claims }: { email?: unknown; uuid?: unknown; emailVerified?: unknown }): LeaseStatusRequest => {
+  const emailVerified = 'emailVerified' in claims ? claims.emailVerified : 'true';
+  return {
     version: '2.0',
     routeKey: 'GET /leases/{uuid}',
     rawPath: `/leases/${String(uuid)}`,
@@ -22,9 +26,14 @@ const request = ({ email, uuid }: { email?: unknown; uuid?: unknown }): LeaseSta
     isBase64Encoded: false,
     ...(uuid === undefined ? {} : { pathParameters: { uuid } }),
     requestContext: {
-      authorizer: { jwt: { claims: email === undefined ? {} : { email }, scopes: [] }, principalId: '', integrationLatency: 0 },
+      authorizer: {
+        jwt: { claims: { ...(email === undefined ? {} : { email }), ...(emailVerified === undefined ? {} : { email_verified: emailVerified }) }, scopes: [] },
+        principalId: '',
+        integrationLatency: 0,
+      },
     },
-  }) as unknown as LeaseStatusRequest;
+  } as unknown as LeaseStatusRequest;
+};
 
 const buildHandler = (circuitBreaker = new CircuitBreaker()) =>
   createLeaseStatusHandler({
@@ -75,17 +84,51 @@ describe('lease status API handler', () => {
     expect(output.logs('WARN')).toEqual([expect.objectContaining({ problems: [{ field, problem: 'missing' }] })]);
   });
 
-  it('answers 503 with Retry-After when the table fails, and while the breaker is open', async () => {
+  it('answers 503 with Retry-After, and no internal names, when the table fails and while the breaker is open', async () => {
     ddb.on(GetCommand).rejects(new DynamoDBServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {} }));
     const handler = buildHandler(new CircuitBreaker({ failureThreshold: 1 }));
 
     const failed = await handler(request({ email: LEASE.userEmail, uuid: LEASE.uuid }), lambdaContext());
     const skipped = await handler(request({ email: LEASE.userEmail, uuid: LEASE.uuid }), lambdaContext());
 
-    expect(failed).toMatchObject({ statusCode: 503, headers: { 'retry-after': '30' } });
-    expect(JSON.parse((failed as { body: string }).body)).toMatchObject({ reason: 'AccessDeniedException' });
-    expect(JSON.parse((skipped as { body: string }).body)).toMatchObject({ reason: 'circuit-open' });
+    for (const response of [failed, skipped]) {
+      expect(response).toEqual({
+        statusCode: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': '30' },
+        body: JSON.stringify({ message: 'lease lookup unavailable' }),
+      });
+    }
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(output.logs('WARN')[0]).toMatchObject({ reason: 'AccessDeniedException' }); // the reason stays in the logs
+  });
+
+  it.each([
+    ['"false"', 'false'],
+    ['false', false],
+    ['absent', undefined],
+    ['"True"', 'True'],
+    ['1', 1],
+  ])('answers 403 without asking DynamoDB when email_verified is %s', async (_case, emailVerified) => {
+    ddb.on(GetCommand).resolves({ Item: LEASE });
+
+    const response = await buildHandler()(request({ email: LEASE.userEmail, uuid: LEASE.uuid, emailVerified }), lambdaContext());
+
+    expect(response).toMatchObject({ statusCode: 403, body: JSON.stringify({ message: 'A verified email address is required' }) });
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+    expect(output.logs('WARN')).toEqual([
+      expect.objectContaining({ problems: [{ field: 'requestContext.authorizer.jwt.claims.email_verified', problem: 'unverified' }] }),
+    ]);
+  });
+
+  it.each([
+    ['the string "true", as an HTTP API passes JWT claims', 'true'],
+    ['the boolean true, as a Cognito ID token carries it', true],
+  ])('answers 200 when email_verified is %s', async (_case, emailVerified) => {
+    ddb.on(GetCommand).resolves({ Item: LEASE });
+
+    const response = await buildHandler()(request({ email: LEASE.userEmail, uuid: LEASE.uuid, emailVerified }), lambdaContext());
+
+    expect(response).toMatchObject({ statusCode: 200 });
   });
 
   it('never logs the caller\'s email address', async () => {

@@ -177,4 +177,59 @@ describe('notification handler', () => {
 
     expect(notification).toMatchObject({ eventId: null, detailType: null, source: null, enriched: false });
   });
+
+  describe('on hostile input, with every event logged at DEBUG', () => {
+    it('masks a 256 KB event built to make masking quadratic in well under its timeout', async () => {
+      serveFixtureLeases();
+      const event = byId('0004');
+      const hostile = { ...event, detail: { ...(event.detail as object), comments: `${'a'.repeat(256 * 1024)}@` } };
+
+      const started = performance.now();
+      const notification = await buildHandler()(hostile as LeaseEvent, lambdaContext());
+      const elapsedMs = performance.now() - started;
+
+      expect(notification.enrichment).toEqual({ status: 'enriched' });
+      expect(elapsedMs).toBeLessThan(3000); // linear: tens of ms; the quadratic masker took about a minute
+      expect(output.logs('DEBUG').filter((line) => line.message === 'Input/output')).toHaveLength(2);
+    });
+
+    it('still notifies for an event nested too deep to log, and says so on stderr', async () => {
+      serveFixtureLeases();
+      const event = byId('0004');
+      let deep: unknown = 'bottom';
+      for (let level = 0; level < 20_000; level += 1) deep = [deep];
+
+      const notification = await buildHandler()({ ...event, detail: { ...(event.detail as object), deep } } as LeaseEvent, lambdaContext());
+
+      expect(notification.enrichment).toEqual({ status: 'enriched' });
+      expect(output.lines.filter((line) => line.stream === 'stderr').map((line) => line.json?.message)).toEqual([
+        'inputOutputLogger: debug() failed; the invocation goes on without it',
+      ]);
+    });
+  });
+
+  it('still notifies when every log call throws, as it would with a working logger', async () => {
+    serveFixtureLeases();
+    const logger = testLogger();
+    for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+      jest.spyOn(logger, level).mockImplementation(() => {
+        throw new Error('stdout closed');
+      });
+    }
+    const broken = createNotificationHandler({
+      logger,
+      metrics: testMetrics(),
+      client: createLeaseDocumentClient(),
+      tableName: 'LeaseTable',
+      circuitBreaker: new CircuitBreaker(),
+    });
+    const working = buildHandler();
+
+    for (const event of leaseEvents) {
+      const notification = await broken(event, lambdaContext());
+
+      expect(notification).toEqual(await working(event, lambdaContext()));
+    }
+    expect(output.metric(EnrichmentMetric.Enriched).length).toBeGreaterThan(0);
+  });
 });

@@ -10,7 +10,7 @@ import {
   leaseFingerprint,
   type EnrichmentReportOptions,
 } from '../../../src/middleware/enrichment-report/index.js';
-import type { EnrichmentRecord, LeaseInternal } from '../../../src/middleware/types.js';
+import { ENRICHMENT_INTERNAL, type EnrichmentRecord, type LeaseInternal } from '../../../src/middleware/types.js';
 import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, leaseRecords, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
 
@@ -35,7 +35,7 @@ const reporter = (options: Partial<EnrichmentReportOptions> = {}) => {
   const handler = middy<unknown, string, Error, Context, LeaseInternal>()
     .use(logMetrics(metrics))
     .before((request) => {
-      if (record) request.internal.leaseEnrichment = record;
+      if (record) request.internal[ENRICHMENT_INTERNAL] = record;
     })
     .use(enrichmentReport({ logger: testLogger(), metrics, ...options }))
     .handler(() => 'notification sent');

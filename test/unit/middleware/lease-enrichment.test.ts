@@ -13,9 +13,19 @@ import {
   CircuitBreaker,
   createLeaseDocumentClient,
   leaseEnrichment,
+  leaseEnrichmentValidateOptions,
+  THROTTLING_ERROR_NAMES,
   type LeaseEnrichmentOptions,
 } from '../../../src/middleware/lease-enrichment/index.js';
-import type { EnrichmentRecord, LeaseEnrichmentContext, LeaseInternal, LeaseKeyDecision } from '../../../src/middleware/types.js';
+import {
+  ENRICHMENT_INTERNAL,
+  LEASE_KEY_INTERNAL,
+  type EnrichmentRecord,
+  type LeaseEnrichmentContext,
+  type LeaseInternal,
+  type LeaseKeyDecision,
+  type LeaseLogger,
+} from '../../../src/middleware/types.js';
 import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, recordWithStatus, testLogger } from '../../support/lambda.js';
 
@@ -46,11 +56,11 @@ const enrichmentHandler = (options: Partial<LeaseEnrichmentOptions> = {}, decisi
   let record: EnrichmentRecord | undefined;
   const handler = middy<unknown, Run['result'], Error, LeaseEnrichmentContext, LeaseInternal>()
     .before((request) => {
-      if (decision) request.internal.leaseKey = decision;
+      if (decision) request.internal[LEASE_KEY_INTERNAL] = decision;
     })
     .use(leaseEnrichment({ logger: testLogger(), client: DynamoDBDocumentClient.from(createLeaseDocumentClient()), tableName: TABLE, ...options }))
     .before((request) => {
-      record = request.internal.leaseEnrichment;
+      record = request.internal[ENRICHMENT_INTERNAL];
     })
     .handler((_event, context) => ({ outcome: context.leaseEnrichment, lease: context.lease }));
 
@@ -191,13 +201,41 @@ describe('leaseEnrichment', () => {
       expect(elapsedMs).toBeLessThan(500);
     });
 
-    it('does not retry the default throttling error when given other names', async () => {
+    it('does not retry a throttling error left out of the names it is given, yet calls it throttled', async () => {
       ddb.on(GetCommand).rejects(throttling());
 
-      const { result } = await enrichmentHandler({ retryOn: ['ThrottlingException'] }).invoke();
+      const { result, record } = await enrichmentHandler({ retryOn: ['ThrottlingException'] }).invoke();
 
-      expect(result.outcome).toEqual({ status: 'failed', reason: 'ProvisionedThroughputExceededException' });
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'throttled' });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      expect(record?.throttled).toBe(1);
+    });
+
+    it.each(['ThrottlingException', 'RequestLimitExceeded'])(
+      'retries %s once by default, 500 ms later, and calls it throttled',
+      async (name) => {
+        ddb.on(GetCommand).rejects(new DynamoDBServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+
+        const { result, record, elapsedMs } = await enrichmentHandler().invoke();
+
+        expect(result.outcome).toEqual({ status: 'failed', reason: 'throttled' });
+        expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+        expect(elapsedMs).toBeGreaterThanOrEqual(500);
+        expect(record?.throttled).toBe(2);
+        expect(output.logs('WARN')[0]).toMatchObject({ reason: 'throttled', errorName: name, attempts: 2 });
+      },
+    );
+
+    it('counts only throttling as throttled when told to retry another error too', async () => {
+      const serverError = () => new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } });
+      ddb.on(GetCommand).rejects(serverError());
+
+      const { result, record } = await enrichmentHandler({ retryOn: [...THROTTLING_ERROR_NAMES, 'InternalServerError'] }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'InternalServerError' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+      expect(record?.throttled).toBe(0);
+      expect(record?.attempts.map((item) => item.result)).toEqual(['InternalServerError', 'InternalServerError']);
     });
   });
 
@@ -425,6 +463,146 @@ describe('leaseEnrichment', () => {
   });
 });
 
+/** A logger whose every call throws, with an address in the message, as a broken log sink might. */
+const brokenLogger = (): LeaseLogger => {
+  const fail = () => {
+    throw new Error('log sink closed while writing for ada@example.gov.uk');
+  };
+  return { debug: fail, info: fail, warn: fail, error: fail };
+};
+
+/** The failure reports on stderr: JSON lines from the middlewares' containment. */
+const failureReports = (output: CapturedOutput) =>
+  output.lines.filter((line) => line.stream === 'stderr').map((line) => line.json ?? { text: line.text });
+
+describe('leaseEnrichment with a logger that throws', () => {
+  let output: CapturedOutput;
+  beforeEach(() => {
+    ddb.reset();
+    jest.useFakeTimers();
+    output = captureOutput();
+  });
+  afterEach(() => {
+    output.restore();
+    jest.useRealTimers();
+  });
+
+  it('still resolves with the outcome, and reports each failed log call once on stderr, address masked', async () => {
+    ddb.on(GetCommand).rejects(accessDenied());
+
+    const { result } = await enrichmentHandler({ logger: brokenLogger() }).invoke();
+
+    expect(result.outcome).toEqual({ status: 'failed', reason: 'AccessDeniedException' });
+    expect(failureReports(output)).toEqual([
+      {
+        level: 'ERROR',
+        message: 'leaseEnrichment: warn() failed; the invocation goes on without it',
+        error: { name: 'Error', message: 'log sink closed while writing for [email]' },
+      },
+    ]);
+  });
+
+  it('does not leave a half-open breaker waiting for a probe whose failure it could not log', async () => {
+    ddb.on(GetCommand).rejects(accessDenied());
+    const circuitBreaker = new CircuitBreaker({ failureThreshold: 1, openMs: 1000 });
+    const { invoke } = enrichmentHandler({ logger: brokenLogger(), circuitBreaker });
+    await invoke();
+    jest.advanceTimersByTime(1000);
+
+    const probe = await invoke();
+    jest.advanceTimersByTime(1000);
+    const nextProbe = await invoke();
+
+    expect(probe.result.outcome).toEqual({ status: 'failed', reason: 'AccessDeniedException' });
+    expect(probe.record?.circuitOpened).toBe(true);
+    expect(nextProbe.result.outcome).toEqual({ status: 'failed', reason: 'AccessDeniedException' });
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 3);
+  });
+
+  it('closes the breaker when a probe succeeds, though it cannot log that it closed', async () => {
+    ddb.on(GetCommand).rejectsOnce(accessDenied()).resolves({ Item: LEASE });
+    const circuitBreaker = new CircuitBreaker({ failureThreshold: 1, openMs: 1000 });
+    const { invoke } = enrichmentHandler({ logger: brokenLogger(), circuitBreaker });
+    await invoke();
+    jest.advanceTimersByTime(1000);
+
+    const probe = await invoke();
+
+    expect(probe.result.outcome).toEqual({ status: 'enriched' });
+    expect(circuitBreaker.state).toBe('closed');
+    expect(failureReports(output).map((report) => report.message)).toContain(
+      'leaseEnrichment: info() failed; the invocation goes on without it',
+    );
+  });
+
+  it('reports a logger that rejects, instead of leaving an unhandled rejection', async () => {
+    const rejecting = async () => Promise.reject(new Error('async sink closed'));
+    const logger = { ...testLogger(), debug: rejecting, info: rejecting, warn: rejecting, error: rejecting } as unknown as LeaseLogger;
+    ddb.on(GetCommand).rejects(accessDenied());
+
+    const { result } = await enrichmentHandler({ logger }).invoke();
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(result.outcome).toEqual({ status: 'failed', reason: 'AccessDeniedException' });
+    expect(failureReports(output)).toEqual([expect.objectContaining({ error: { name: 'Error', message: 'async sink closed' } })]);
+  });
+});
+
+describe('leaseEnrichment options', () => {
+  const logger = testLogger();
+
+  it.each([
+    [{ budgetMs: Number.NaN }, RangeError, "leaseEnrichment: option 'budgetMs' must be a finite number, got NaN"],
+    [{ budgetMs: 0 }, RangeError, "option 'budgetMs' must be > 0, got 0"],
+    [{ budgetMs: Number.POSITIVE_INFINITY }, RangeError, "option 'budgetMs' must be a finite number, got Infinity"],
+    [{ budgetMs: 2 ** 31 }, RangeError, "option 'budgetMs' must be <= 2147483647, got 2147483648"],
+    [{ budgetMs: '2000' }, TypeError, "option 'budgetMs' must be a number, got string"],
+    [{ retryDelayMs: -1 }, RangeError, "option 'retryDelayMs' must be >= 0, got -1"],
+    [{ retryDelayMs: Number.NaN }, RangeError, "option 'retryDelayMs' must be a finite number, got NaN"],
+    [{ reserveMs: -500 }, RangeError, "option 'reserveMs' must be >= 0, got -500"],
+    [{ reserveMs: Number.NEGATIVE_INFINITY }, RangeError, "option 'reserveMs' must be a finite number, got -Infinity"],
+    [{ reserveMs: null }, TypeError, "option 'reserveMs' must be a number, got null"],
+    [{ retryOn: 'ThrottlingException' }, TypeError, "option 'retryOn' must be an array of strings, got string"],
+    [{ retryOn: ['ThrottlingException', 42] }, TypeError, "option 'retryOn[1]' must be a non-empty string, got number"],
+    [{ retryOn: [''] }, TypeError, "option 'retryOn[0]' must be a non-empty string, got string"],
+    [{ tableName: '' }, TypeError, "option 'tableName' must be a non-empty string, got string"],
+    [{ tableName: 42 }, TypeError, "option 'tableName' must be a non-empty string, got number"],
+    [{ consistentRead: 'yes' }, TypeError, "option 'consistentRead' must be a boolean, got string"],
+    [{ consistentRead: [true] }, TypeError, "option 'consistentRead' must be a boolean, got array"],
+    [{ client: {} }, TypeError, "option 'client' must have a method send()"],
+    [{ client: 'DynamoDB' }, TypeError, "option 'client' must be an object with send, got string"],
+    [{ circuitBreaker: { failureThreshold: 3 } }, TypeError, "option 'circuitBreaker' must have a method tryAcquire()"],
+    [{ budgetMS: 1000 }, TypeError, "option 'budgetMS' is not an option"],
+    [{ logger: undefined }, TypeError, "option 'logger' is required"],
+    [{ logger: { info: () => undefined } }, TypeError, "option 'logger' must have a method debug()"],
+  ])('rejects %p when it is made, naming the option', (options, kind, message) => {
+    const make = () => leaseEnrichment({ logger, tableName: TABLE, ...options } as unknown as LeaseEnrichmentOptions);
+
+    expect(make).toThrow(kind);
+    expect(make).toThrow(message);
+    expect(() => leaseEnrichmentValidateOptions({ logger, ...options } as unknown as LeaseEnrichmentOptions)).toThrow(message);
+  });
+
+  it('rejects options that are not an object', () => {
+    const make = () => leaseEnrichment(null as unknown as LeaseEnrichmentOptions);
+
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow('leaseEnrichment: options must be an object, got null');
+  });
+
+  it('takes an option given as undefined as its default', async () => {
+    ddb.reset();
+    ddb.on(GetCommand).resolves({ Item: LEASE });
+    const output = captureOutput();
+    const { handler } = enrichmentHandler({ budgetMs: undefined, retryOn: undefined, circuitBreaker: undefined });
+
+    const result = await handler({}, lambdaContext() as LeaseEnrichmentContext);
+    output.restore();
+
+    expect(result.outcome).toEqual({ status: 'enriched' });
+  });
+});
+
 describe('leaseEnrichment without a client', () => {
   it('creates a DocumentClient of its own', async () => {
     ddb.reset();
@@ -432,7 +610,7 @@ describe('leaseEnrichment without a client', () => {
     const output = captureOutput();
     const handler = middy<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal>()
       .before((request) => {
-        request.internal.leaseKey = { key: KEY };
+        request.internal[LEASE_KEY_INTERNAL] = { key: KEY };
       })
       .use(leaseEnrichment({ logger: testLogger(), tableName: TABLE }))
       .handler((_event, context) => context.leaseEnrichment);

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { leaseKey, type LeaseKeyExtractor } from '../../../src/middleware/lease-key/index.js';
-import type { LeaseInternal, LeaseKeyDecision } from '../../../src/middleware/types.js';
+import { leaseKey, leaseKeyValidateOptions, type LeaseKeyExtractor, type LeaseKeyOptions } from '../../../src/middleware/lease-key/index.js';
+import { LEASE_KEY_INTERNAL, type LeaseInternal, type LeaseKeyDecision, type LeaseLogger } from '../../../src/middleware/types.js';
 import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, leaseEvent, testLogger } from '../../support/lambda.js';
 
@@ -10,12 +10,16 @@ const ADA = 'ada.lovelace@example.gov.uk';
 const UUID = '3f1c2a9e-8b4d-4e2a-9c61-0d5e7f8a9b10';
 
 /** The middleware on a minimal handler that returns what the middleware decided. */
-const decide = async <TEvent>(event: TEvent, extract?: LeaseKeyExtractor<TEvent>): Promise<LeaseKeyDecision | undefined> => {
+const decide = async <TEvent>(
+  event: TEvent,
+  extract?: LeaseKeyExtractor<TEvent>,
+  logger: LeaseLogger = testLogger(),
+): Promise<LeaseKeyDecision | undefined> => {
   let decision: LeaseKeyDecision | undefined;
   const handler = middy<TEvent, string, Error, Context, LeaseInternal>()
-    .use(leaseKey<TEvent>({ logger: testLogger(), extract }))
+    .use(leaseKey<TEvent>({ logger, extract }))
     .before((request) => {
-      decision = request.internal.leaseKey;
+      decision = request.internal[LEASE_KEY_INTERNAL];
     })
     .handler(() => 'notification sent');
   // Prepare done by the caller; Act:
@@ -180,6 +184,48 @@ describe('leaseKey', () => {
       expect(output.logs('ERROR')).toEqual([
         expect.objectContaining({ message: 'Lease key extractor threw; enrichment skipped' }),
       ]);
+    });
+  });
+
+  describe('with a logger that throws', () => {
+    const brokenLogger = (): LeaseLogger => {
+      const fail = () => {
+        throw new TypeError('Converting circular structure to JSON');
+      };
+      return { debug: fail, info: fail, warn: fail, error: fail };
+    };
+
+    it('still skips and lets the handler run, reporting the failed WARN once on stderr', async () => {
+      const decision = await decide(leaseEvent({ uuid: UUID }), undefined, brokenLogger());
+
+      expect(decision).toEqual({ problems: [{ field: 'detail.userEmail', problem: 'missing' }] });
+      expect(output.lines.filter((line) => line.stream === 'stderr').map((line) => line.json)).toEqual([
+        {
+          level: 'ERROR',
+          message: 'leaseKey: warn() failed; the invocation goes on without it',
+          error: { name: 'TypeError', message: 'Converting circular structure to JSON' },
+        },
+      ]);
+    });
+  });
+
+  describe('checks its options when it is made', () => {
+    it.each([
+      [{ logger: undefined }, "leaseKey: option 'logger' is required"],
+      [{ logger: 'console' }, "option 'logger' must be an object with debug, info, warn, error, got string"],
+      [{ logger: { ...console, warn: undefined } }, "option 'logger' must have a method warn()"],
+      [{ extract: 'detail.leaseId' }, "option 'extract' must be a function, got string"],
+      [{ extractor: () => undefined }, "option 'extractor' is not an option"],
+    ])('rejects %p with a TypeError naming the option', (options, message) => {
+      const given = { logger: testLogger(), ...options } as unknown as LeaseKeyOptions<unknown>;
+
+      expect(() => leaseKey(given)).toThrow(TypeError);
+      expect(() => leaseKey(given)).toThrow(message);
+      expect(() => leaseKeyValidateOptions(given)).toThrow(message);
+    });
+
+    it('takes console as a logger', () => {
+      expect(() => leaseKey({ logger: console })).not.toThrow();
     });
   });
 });
