@@ -114,6 +114,8 @@ export interface FaultProxy {
   readonly requests: readonly ProxiedRequest[];
   /** TCP connections accepted since the start or the last {@link FaultProxy.reset}. */
   readonly connections: number;
+  /** The ids of the TCP connections open now: a client that aborts a hung request closes its own. */
+  readonly openConnections: readonly number[];
   /**
    * Queues a fault for the next `times` matching requests; faults queued earlier are used first.
    * Once used up, requests pass through again.
@@ -293,6 +295,9 @@ export const startFaultProxy = async ({ upstream, port = 0 }: FaultProxyOptions)
     },
     get connections() {
       return connections;
+    },
+    get openConnections() {
+      return [...sockets].map((socket) => connectionIds.get(socket) ?? 0);
     },
     inject(fault, { times = 1, operation } = {}) {
       if (!FAULT_KINDS.includes(fault)) throw new RangeError(`Unknown fault: ${String(fault)}`);

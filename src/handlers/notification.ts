@@ -1,8 +1,8 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { LogLevelThreshold, type Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import inputOutputLogger from '@middy/input-output-logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { leaseSummary, type LeaseSummary } from '../lease.js';
@@ -52,6 +52,24 @@ export const notify = (event: LeaseEvent, context: LeaseEnrichmentContext): Leas
   return notification;
 };
 
+/**
+ * Middy's input/output logger, writing the event and the notification at DEBUG, and only when this
+ * invocation logs at DEBUG (the logger's level, sampling included, is set per invocation by
+ * `injectLambdaContext`): whole events are for investigations, and at INFO its hooks would cost
+ * every invocation two log calls that print nothing. A logger that buffers lines below its level
+ * does not get these.
+ */
+const debugInputOutput = (logger: Logger): MiddlewareObj => {
+  // A hostile event must not cost its notification: one nested past JSON.stringify's stack throws.
+  const eventLogger = contained(logger, ['debug'], 'inputOutputLogger');
+  const io = inputOutputLogger({ logger: (message) => eventLogger.debug('Input/output', message as Record<string, unknown>) });
+  const atDebug = (): boolean => logger.level <= LogLevelThreshold.DEBUG;
+  const inputOutputBefore = (request: Request): unknown => (atDebug() ? io.before?.(request) : undefined);
+  const inputOutputAfter = (request: Request): unknown => (atDebug() ? io.after?.(request) : undefined);
+  const inputOutputOnError = (request: Request): unknown => (atDebug() ? io.onError?.(request) : undefined);
+  return { before: inputOutputBefore, after: inputOutputAfter, onError: inputOutputOnError };
+};
+
 /** What the notification handler is built from: the function's one Logger and Metrics, and the enrichment options. */
 export type NotificationHandlerDependencies = Omit<LeaseEnrichmentOptions, 'logger'> &
   Pick<EnrichmentReportOptions, 'knownFingerprints'> & { logger: Logger; metrics: Metrics };
@@ -69,13 +87,10 @@ export const createNotificationHandler = ({
   knownFingerprints,
   ...enrichment
 }: NotificationHandlerDependencies) => {
-  // A hostile event must not cost its notification: one nested past JSON.stringify's stack throws.
-  const eventLogger = contained(logger, ['debug'], 'inputOutputLogger');
   return middy<LeaseEvent, LeaseNotification, Error, LeaseEnrichmentContext, LeaseInternal>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    // DEBUG: whole events and notifications are for investigations, not for every invocation's bill.
-    .use(inputOutputLogger({ logger: (message) => eventLogger.debug('Input/output', message as Record<string, unknown>) }))
+    .use(debugInputOutput(logger))
     .use(leaseKey({ logger }))
     .use(leaseEnrichment({ logger, ...enrichment }))
     .use(enrichmentReport({ logger, metrics, knownFingerprints }))

@@ -158,6 +158,11 @@ describeOnLocalEngine(`table faults on the wire, through the fault proxy, on ${T
     expect(elapsedMs).toBeLessThan(2600);
     expect(getItems()).toHaveLength(1);
     expect(lookupFailure()).toMatchObject({ reason: 'timeout', budgetMs: 2000, attempts: 1 });
+    // The SDK aborted the request at the deadline: the hung connection is closed, not left to linger.
+    const hung = proxy.requestsFor('GetItem').at(-1)?.connection;
+    for (let waited = 0; proxy.openConnections.includes(hung ?? 0) && waited < 1000; waited += 20) await sleep(20);
+    expect(hung).toBeGreaterThan(0);
+    expect(proxy.openConnections).not.toContain(hung);
   });
 
   it('stops asking after five failures in a row, then lets exactly one probe through', async () => {

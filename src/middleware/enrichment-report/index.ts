@@ -7,8 +7,8 @@ import { EnrichmentMetric } from '../../metric-names.js';
 import { contained } from '../contained.js';
 import { LOGGER_RULE, validateOptions, type OptionsSchema } from '../options.js';
 import { ENRICHMENT_INTERNAL, LOGGER_METHODS, type EnrichmentRecord, type LeaseInternal, type LeaseLogger } from '../types.js';
-import { leaseDrift } from './drift.js';
-import { leaseFingerprint } from './fingerprint.js';
+import { combineDrift, valueDrift } from './drift.js';
+import { LeaseShapes } from './shapes.js';
 
 export interface EnrichmentReportOptions {
   /** Where the per-lookup INFO line and drift WARN lines go. */
@@ -80,6 +80,7 @@ export const enrichmentReport = (
   const metrics = contained(options.metrics, ['addMetric'], SOURCE);
   const accepted = new Set(options.knownFingerprints ?? readEnvList(ENV.knownFingerprints));
   const warned = new Set<string>();
+  const shapes = new LeaseShapes();
 
   const countOutcome = ({ outcome, attempts, throttled, circuitOpened }: EnrichmentRecord): void => {
     for (const { durationMs } of attempts) {
@@ -102,19 +103,20 @@ export const enrichmentReport = (
     countOutcome(record);
 
     const { outcome, lease, attempts } = record;
-    const line = {
-      enrichment: outcome,
-      attempts: attempts.length,
-      queryLatencyMs: attempts.map((item) => Math.round(item.durationMs * 100) / 100),
-    };
+    const queryLatencyMs = attempts.map((item) => Math.round(item.durationMs * 100) / 100);
     if (!lease) {
-      logger.info('Lease enrichment', line);
+      logger.info('Lease enrichment', { enrichment: outcome, attempts: attempts.length, queryLatencyMs });
       return;
     }
-    const schemaFingerprint = leaseFingerprint(lease);
+    const shape = shapes.of(lease);
+    const schemaFingerprint = shape.fingerprint;
     const leaseStatus = typeof lease.status === 'string' ? lease.status : undefined;
-    logger.info('Lease enrichment', { ...line, schemaFingerprint, leaseStatus });
-    const drift = leaseDrift(lease, { fieldSetAccepted: accepted.has(schemaFingerprint) });
+    logger.info('Lease enrichment', { enrichment: outcome, attempts: attempts.length, queryLatencyMs, schemaFingerprint, leaseStatus });
+    const drift = combineDrift(
+      shape.fieldSetDrift(lease.status),
+      valueDrift(lease, shape.names, shape.kinds),
+      accepted.has(schemaFingerprint),
+    );
     if (drift.length === 0) return;
     metrics.addMetric(EnrichmentMetric.SchemaDrift, MetricUnit.Count, 1);
     const findings = `${schemaFingerprint} ${drift.map(({ kind, fields }) => `${kind}:${fields.join(',')}`).join(' ')}`;

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ENV, readEnv } from '../../config.js';
@@ -18,6 +18,7 @@ import {
   type SkipReason,
 } from '../types.js';
 import { CircuitBreaker, type CircuitChange } from './circuit-breaker.js';
+import { Deadlines, type Deadline } from './deadline.js';
 import { createLeaseDocumentClient } from './document-client.js';
 
 export interface LeaseEnrichmentOptions {
@@ -100,6 +101,8 @@ interface LeaseEnrichmentConfig {
   readonly reserveMs: number;
   readonly circuitBreaker: CircuitBreaker;
   readonly consistentRead: boolean;
+  /** The lookups' deadlines, on one timer. */
+  readonly deadlines: Deadlines;
 }
 
 type EnrichmentRequest = Request<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal>;
@@ -133,59 +136,64 @@ const systemErrorCode = (error: unknown): string | undefined => {
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
 };
 
-/**
- * Settles with `value`, or rejects as soon as `signal` aborts, whether or not what produced `value`
- * listens to the signal (an injected client may not).
- */
-const unlessAborted = <T>(value: T | PromiseLike<T>, signal: AbortSignal): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(value)
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
-
 // The budget and the retry wait use the global setTimeout, not AbortSignal.timeout or
 // timers/promises: Node runs those on its internal timers, which Jest's fake timers cannot move.
 
-/** Waits `ms`; resolves false at once if `signal` aborts first. */
-const waitUnlessAborted = (ms: number, signal: AbortSignal): Promise<boolean> =>
+/** Waits `ms`; resolves false at once if the deadline passes first. */
+const waitUnlessPast = (ms: number, deadline: Deadline): Promise<boolean> =>
   new Promise<boolean>((resolve) => {
-    const onAbort = (): void => {
+    const stop = deadline.listen(() => {
       clearTimeout(timer);
       resolve(false);
-    };
+    });
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      stop();
       resolve(true);
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 
-/** One GetItem on the lease key, timed by itself. Never rejects: an error is part of the attempt. */
-const queryLease = async (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, signal: AbortSignal): Promise<Attempt> => {
-  const started = performance.now();
-  const command = new GetCommand({
-    TableName: table,
-    Key: { userEmail: key.userEmail, uuid: key.uuid },
-    ConsistentRead: config.consistentRead,
+/**
+ * One GetItem on the lease key, timed by itself. Settles when DynamoDB answers or the deadline
+ * passes, whichever comes first, whether or not the client honours the deadline (an injected one may
+ * not). Never rejects: an error is part of the attempt. One promise, no async layers: this runs on
+ * every invocation.
+ */
+const queryLease = (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, deadline: Deadline): Promise<Attempt> =>
+  new Promise<Attempt>((resolve) => {
+    const started = performance.now();
+    const failed = (error: unknown): void => {
+      stop();
+      const result = deadline.aborted ? 'timeout' : errorName(error);
+      resolve({ durationMs: performance.now() - started, result, failed: true, error });
+    };
+    const stop = deadline.listen(() => failed(deadline.reason));
+    const answered = (output: GetCommandOutput | undefined): void => {
+      if (output === null || typeof output !== 'object') {
+        failed(new TypeError(`The client answered GetItem with ${output === null ? 'null' : typeof output}`));
+        return;
+      }
+      stop();
+      // ISB's record as it is stored; enrichmentReport judges it against the lease model.
+      const lease = output.Item as Lease | undefined;
+      resolve({ durationMs: performance.now() - started, result: lease ? 'found' : 'not-found', lease });
+    };
+    try {
+      const command = new GetCommand({
+        TableName: table,
+        Key: { userEmail: key.userEmail, uuid: key.uuid },
+        ConsistentRead: config.consistentRead,
+      });
+      Promise.resolve(config.client.send(command, { abortSignal: deadline })).then(answered, failed);
+    } catch (error) {
+      failed(error);
+    }
   });
-  try {
-    const { Item } = await unlessAborted(config.client.send(command, { abortSignal: signal }), signal);
-    // ISB's record as it is stored; enrichmentReport judges it against the lease model.
-    return { durationMs: performance.now() - started, result: Item ? 'found' : 'not-found', lease: Item as Lease | undefined };
-  } catch (error) {
-    const result = signal.aborted ? 'timeout' : errorName(error);
-    return { durationMs: performance.now() - started, result, failed: true, error };
-  }
-};
 
-const toLookup = (attempts: readonly Attempt[], signal: AbortSignal): Lookup => {
+const toLookup = (attempts: readonly Attempt[], deadline: Deadline): Lookup => {
   const summary = attempts.map(({ durationMs, result }) => ({ durationMs, result }));
   const last = attempts[attempts.length - 1] as Attempt;
   return 'failed' in last
-    ? { attempts: summary, failure: { error: last.error, timedOut: signal.aborted } }
+    ? { attempts: summary, failure: { error: last.error, timedOut: deadline.aborted } }
     : { attempts: summary, lease: last.lease };
 };
 
@@ -194,16 +202,14 @@ const toLookup = (attempts: readonly Attempt[], signal: AbortSignal): Lookup => 
  * failed with an error named in `retryOn`. The deadline aborts the request and the wait alike.
  */
 const lookupLease = async (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, timeMs: number): Promise<Lookup> => {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), timeMs);
-  const { signal } = deadline;
+  const deadline = config.deadlines.start(timeMs);
   try {
-    const first = await queryLease(config, table, key, signal);
-    const retry = 'failed' in first && !signal.aborted && config.retryOn.has(first.result);
-    if (!retry || !(await waitUnlessAborted(config.retryDelayMs, signal))) return toLookup([first], signal);
-    return toLookup([first, await queryLease(config, table, key, signal)], signal);
+    const first = await queryLease(config, table, key, deadline);
+    const retry = 'failed' in first && !deadline.aborted && config.retryOn.has(first.result);
+    if (!retry || !(await waitUnlessPast(config.retryDelayMs, deadline))) return toLookup([first], deadline);
+    return toLookup([first, await queryLease(config, table, key, deadline)], deadline);
   } finally {
-    clearTimeout(timer);
+    deadline.end();
   }
 };
 
@@ -324,6 +330,7 @@ export const leaseEnrichment = (
     client: client ?? createLeaseDocumentClient(),
     circuitBreaker: circuitBreaker ?? new CircuitBreaker(),
     retryOn: new Set(retryOn),
+    deadlines: new Deadlines(),
   };
 
   const leaseEnrichmentBefore = async (request: EnrichmentRequest): Promise<void> => {

@@ -122,6 +122,24 @@ describe('notification handler', () => {
     expect(logged).not.toContain('@');
   });
 
+  it('logs whole events and notifications only in invocations at DEBUG, and costs nothing at INFO', async () => {
+    serveFixtureLeases();
+    const logger = testLogger();
+    logger.setLogLevel('INFO');
+    const debug = jest.spyOn(logger, 'debug');
+    const handler = createNotificationHandler({ logger, metrics: testMetrics(), client: createLeaseDocumentClient(), tableName: 'LeaseTable' });
+
+    await handler(byId('0002'), lambdaContext());
+    expect(debug).not.toHaveBeenCalled();
+    logger.setLogLevel('DEBUG');
+    await handler(byId('0002'), lambdaContext());
+
+    expect(output.logs('DEBUG').map((line) => Object.keys(line).filter((key) => key === 'event' || key === 'response'))).toEqual([
+      ['event'],
+      ['response'],
+    ]);
+  });
+
   it('flushes its metrics once per invocation', async () => {
     serveFixtureLeases();
     const handler = buildHandler();

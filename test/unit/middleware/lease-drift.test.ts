@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { leaseDrift } from '../../../src/middleware/enrichment-report/index.js';
+import { leaseDrift, leaseFingerprint } from '../../../src/middleware/enrichment-report/index.js';
+import { combineDrift, valueDrift } from '../../../src/middleware/enrichment-report/drift.js';
+import { LeaseShapes } from '../../../src/middleware/enrichment-report/shapes.js';
 import { recordWithStatus } from '../../support/lambda.js';
 
 describe('leaseDrift', () => {
@@ -54,5 +56,47 @@ describe('leaseDrift', () => {
     const lease = { ...recordWithStatus('Active'), sandboxTier: 'gold', status: 'Paused' };
 
     expect(leaseDrift(lease, { fieldSetAccepted: true })).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+  });
+});
+
+describe('LeaseShapes', () => {
+  it('works out a field set once, and gives the same answers as leaseDrift', () => {
+    const shapes = new LeaseShapes();
+    const lease = recordWithStatus('Frozen');
+
+    const first = shapes.of(lease);
+    const again = shapes.of({ ...lease });
+
+    expect(again).toBe(first);
+    expect(first.fingerprint).toBe(leaseFingerprint(lease));
+    expect(combineDrift(first.fieldSetDrift('Paused'), valueDrift(lease, first.names, first.kinds), false)).toEqual(
+      leaseDrift({ ...lease, status: 'Paused' }),
+    );
+  });
+
+  it('tells field sets apart by their names and order', () => {
+    const shapes = new LeaseShapes();
+
+    expect(shapes.of({ a: 1, b: 2 })).not.toBe(shapes.of({ b: 2, a: 1 }));
+    expect(shapes.of({ a: 1 })).not.toBe(shapes.of({ a: 1, b: 2 }));
+    expect(shapes.of({ a: 1, b: 2 }).fingerprint).toBe(shapes.of({ b: 2, a: 1 }).fingerprint);
+  });
+
+  it('stops remembering past its limit, and still answers right', () => {
+    const shapes = new LeaseShapes(2);
+    const third = { uuid: 'u', extra3: 1 };
+    shapes.of({ uuid: 'u', extra1: 1 });
+    shapes.of({ uuid: 'u', extra2: 1 });
+
+    expect(shapes.of(third)).not.toBe(shapes.of(third));
+    expect(shapes.of(third).fingerprint).toBe(leaseFingerprint(third));
+  });
+
+  it('keeps the field set drift of a bounded number of statuses, and answers for any', () => {
+    const shape = new LeaseShapes().of(recordWithStatus('Active'));
+    for (let index = 0; index < 40; index += 1) shape.fieldSetDrift(`Status${index}`);
+
+    expect(shape.fieldSetDrift('Status39')).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+    expect(shape.fieldSetDrift('Active')).toEqual([]);
   });
 });

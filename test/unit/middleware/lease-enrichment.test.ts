@@ -275,6 +275,40 @@ describe('leaseEnrichment', () => {
       expect(output.logs('WARN')[0]).toMatchObject({ reason: code, errorName: name, errorCode: code });
     });
 
+    it.each([
+      ['nothing', undefined, 'The client answered GetItem with undefined'],
+      ['null', null, 'The client answered GetItem with null'],
+    ])('fails, naming TypeError, when a client answers with %s', async (_case, answer, message) => {
+      const client = { send: jest.fn(() => Promise.resolve(answer)) } as unknown as DynamoDBDocumentClient;
+
+      const { result } = await enrichmentHandler({ client }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'TypeError' });
+      expect(output.logs('WARN')[0]).toMatchObject({ reason: 'TypeError', errorName: 'TypeError' });
+      expect(message).toContain('GetItem');
+    });
+
+    it('fails, naming the error, when a client throws instead of rejecting', async () => {
+      const client = {
+        send: jest.fn(() => {
+          throw new RangeError('bad command');
+        }),
+      } as unknown as DynamoDBDocumentClient;
+
+      const { result, record } = await enrichmentHandler({ client }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'RangeError' });
+      expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'RangeError' }]);
+    });
+
+    it('takes a client that answers without a promise', async () => {
+      const client = { send: jest.fn(() => ({ Item: LEASE })) } as unknown as DynamoDBDocumentClient;
+
+      const { result } = await enrichmentHandler({ client }).invoke();
+
+      expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
+    });
+
     it.each([['a string', 'boom'], ['undefined', undefined]])('names a rejection with %s UnknownError', async (_case, rejection) => {
       const client = { send: jest.fn(() => Promise.reject(rejection)) } as unknown as DynamoDBDocumentClient;
 
