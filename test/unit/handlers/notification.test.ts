@@ -8,6 +8,7 @@ import { EnrichmentMetric } from '../../../src/metric-names.js';
 import { CircuitBreaker, createLeaseDocumentClient } from '../../../src/middleware/lease-enrichment/index.js';
 import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, leaseEvent, leaseEvents, leaseRecords, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
+import { settle } from '../../support/timers.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -160,9 +161,7 @@ describe('notification handler', () => {
     jest.useFakeTimers();
     ddb.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: { httpStatusCode: 400 } }));
 
-    const pending = buildHandler()(byId('0002'), lambdaContext());
-    await jest.advanceTimersByTimeAsync(500);
-    const notification = await pending;
+    const notification = await settle(buildHandler()(byId('0002'), lambdaContext()));
     jest.useRealTimers();
 
     expect(notification).toMatchObject({ enriched: false, enrichment: { status: 'failed', reason: 'throttled' } });

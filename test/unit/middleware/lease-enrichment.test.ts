@@ -28,6 +28,7 @@ import {
 } from '../../../src/middleware/types.js';
 import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, recordWithStatus, testLogger } from '../../support/lambda.js';
+import { settle } from '../../support/timers.js';
 
 const TABLE = 'LeaseTable';
 const LEASE = recordWithStatus('Active');
@@ -69,11 +70,8 @@ const enrichmentHandler = (options: Partial<LeaseEnrichmentOptions> = {}, decisi
     /** Invokes, letting fake time run until the invocation settles. */
     invoke: async (context: Context = lambdaContext()): Promise<Run> => {
       const started = Date.now();
-      const pending = handler({}, context as LeaseEnrichmentContext);
-      let settled = false;
-      void pending.finally(() => (settled = true));
-      while (!settled) await jest.advanceTimersByTimeAsync(10);
-      return { result: await pending, record, elapsedMs: Date.now() - started };
+      const result = await settle(handler({}, context as LeaseEnrichmentContext));
+      return { result, record, elapsedMs: Date.now() - started };
     },
   };
 };
@@ -167,7 +165,7 @@ describe('leaseEnrichment', () => {
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
       await jest.advanceTimersByTimeAsync(1);
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
-      await pending;
+      await settle(pending);
     });
 
     it('fails with reason throttled when the retry is throttled too, after two requests in all', async () => {
