@@ -48,6 +48,48 @@ describe('maskEmails', () => {
   });
 });
 
+describe('where an address ends', () => {
+  // As documented: anything but whitespace, control characters and these belongs to an address.
+  const STOPS = new Set('@<>()[]\\,;:"');
+  const endsAddress = (code: number): boolean => {
+    const char = String.fromCharCode(code);
+    return code < 0x80 ? code < 0x21 || code > 0x7e || STOPS.has(char) : /\s/.test(char);
+  };
+  const everyCodeUnit = Array.from({ length: 0x10000 }, (_, code) => code).filter((code) => code !== 0x40);
+
+  it('takes every UTF-16 code unit into a local part but whitespace, control characters and @<>()[]\\,;:"', () => {
+    const wrong = everyCodeUnit.filter((code) => {
+      const char = String.fromCharCode(code);
+      const expected = endsAddress(code) ? `ab${char}${EMAIL_MASK}` : EMAIL_MASK;
+      return maskEmails(`ab${char}cd@example.gov.uk`) !== expected;
+    });
+
+    expect(wrong.map((code) => `U+${code.toString(16).padStart(4, '0')}`)).toEqual([]);
+  });
+
+  it('takes the same code units into a domain, and ends it at the others', () => {
+    const wrong = everyCodeUnit.filter((code) => {
+      const char = String.fromCharCode(code);
+      const expected = endsAddress(code) ? `${EMAIL_MASK}${char}ple.gov.uk` : EMAIL_MASK;
+      return maskEmails(`ada@exam${char}ple.gov.uk`) !== expected;
+    });
+
+    expect(wrong.map((code) => `U+${code.toString(16).padStart(4, '0')}`)).toEqual([]);
+  });
+
+  it('takes printable ASCII but brackets and backslash into an IP literal, which the first ] closes', () => {
+    const wrong = Array.from({ length: 0x100 }, (_, code) => code).filter((code) => {
+      const char = String.fromCharCode(code);
+      const literal = code >= 0x21 && code <= 0x7e && !'[]\\'.includes(char);
+      const text = `ada@[10.0${char}0.1] wrote`;
+      const expected = literal ? `${EMAIL_MASK} wrote` : char === ']' ? `${EMAIL_MASK}0.1] wrote` : text;
+      return maskEmails(text) !== expected;
+    });
+
+    expect(wrong.map((code) => `U+${code.toString(16).padStart(4, '0')}`)).toEqual([]);
+  });
+});
+
 describe('findEmailAddresses', () => {
   it('finds each address as maskEmails masks it, in order', () => {
     const text = 'from "john smith"@example.gov.uk, cc ada%40example.gov.uk and GRACE@[10.0.0.1]; not @ or a@';
