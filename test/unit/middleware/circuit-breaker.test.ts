@@ -182,6 +182,13 @@ describe('CircuitBreaker', () => {
       expect(() => circuitBreakerValidateOptions(options as CircuitBreakerOptions)).toThrow(message);
     });
 
+    it('accepts a threshold of 1 and an open period of 0, the least it takes', () => {
+      const { breaker } = breakerAt({ failureThreshold: 1, openMs: 0 });
+
+      expect(breaker.tryAcquire()?.record('failure')).toBe('opened');
+      expect(breaker.state).toBe('half-open');
+    });
+
     it('names this package as the cause', () => {
       expect(() => new CircuitBreaker({ openMs: -1 })).toThrow(
         expect.objectContaining({ cause: { package: 'lease-enrichment', data: { source: 'CircuitBreaker', option: 'openMs' } } }),

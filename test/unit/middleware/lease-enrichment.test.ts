@@ -615,11 +615,27 @@ describe('leaseEnrichment options', () => {
     expect(() => leaseEnrichmentValidateOptions({ logger, ...options } as unknown as LeaseEnrichmentOptions)).toThrow(message);
   });
 
-  it('rejects options that are not an object', () => {
-    const make = () => leaseEnrichment(null as unknown as LeaseEnrichmentOptions);
+  it.each([
+    [{ retryDelayMs: 0 }],
+    [{ retryDelayMs: 2 ** 31 - 1 }],
+    [{ budgetMs: 0.5 }],
+    [{ budgetMs: 2 ** 31 - 1 }],
+    [{ reserveMs: 0 }],
+    [{ retryOn: [] }],
+  ])('accepts %p, at the edge of what it takes', (options) => {
+    expect(() => leaseEnrichment({ logger, tableName: TABLE, ...options })).not.toThrow();
+  });
+
+  it.each([
+    [null, 'null'],
+    [[{ logger }], 'array'],
+    ['LeaseTable', 'string'],
+  ])('rejects options that are not an object: %p', (options, got) => {
+    const make = () => leaseEnrichment(options as unknown as LeaseEnrichmentOptions);
 
     expect(make).toThrow(TypeError);
-    expect(make).toThrow('leaseEnrichment: options must be an object, got null');
+    expect(make).toThrow(`leaseEnrichment: options must be an object, got ${got}`);
+    expect(make).toThrow(expect.objectContaining({ cause: { package: 'lease-enrichment', data: { source: 'leaseEnrichment' } } }));
   });
 
   it('takes an option given as undefined as its default', async () => {
