@@ -71,6 +71,13 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire()?.record('success')).toBeUndefined();
   });
 
+  it('after closing, takes another 5 failures in a row to open again', () => {
+    const { breaker } = halfOpen();
+    breaker.tryAcquire()?.record('success');
+
+    expect(fail(breaker, 5)).toEqual([undefined, undefined, undefined, undefined, 'opened']);
+  });
+
   it('opens again for a full period when the probe fails', () => {
     const { breaker, advance } = halfOpen();
 

@@ -307,12 +307,68 @@ describe('leaseEnrichment', () => {
       expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
     });
 
-    it.each([['a string', 'boom'], ['undefined', undefined]])('names a rejection with %s UnknownError', async (_case, rejection) => {
+    it.each([
+      ['a string', 'boom'],
+      ['undefined', undefined],
+      ['null', null],
+      ['an object without a name', { message: 'socket closed' }],
+      ['an object whose name is not a string', { name: 42, message: 'socket closed' }],
+    ])('names a rejection with %s UnknownError, at once, and logs it', async (_case, rejection) => {
       const client = { send: jest.fn(() => Promise.reject(rejection)) } as unknown as DynamoDBDocumentClient;
 
-      const { result } = await enrichmentHandler({ client }).invoke();
+      const { result, record, elapsedMs } = await enrichmentHandler({ client }).invoke();
 
-      expect(result.outcome).toEqual({ status: 'failed', reason: 'UnknownError' });
+      expect(result).toEqual({ outcome: { status: 'failed', reason: 'UnknownError' }, lease: undefined });
+      expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'UnknownError' }]);
+      expect(elapsedMs).toBeLessThan(20);
+      expect(output.fields('WARN')).toEqual([
+        {
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'UnknownError',
+          errorName: 'UnknownError',
+          attempts: 1,
+          budgetMs: 2000,
+        },
+      ]);
+    });
+
+    it.each([
+      ['a Node code that is no system error code', 'ERR_HTTP2_STREAM_ERROR'],
+      ['a code that only ends like one', 'UND_ERR_SOCKET'],
+      ['a code that is not a string', { toString: () => 'ECONNRESET' }],
+    ])('keeps the error name as the reason for %s', async (_case, code) => {
+      ddb.on(GetCommand).rejects(Object.assign(new Error('stream closed'), { name: 'Http2StreamError', code }));
+
+      const { result } = await enrichmentHandler().invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'Http2StreamError' });
+      expect(output.fields('WARN')).toEqual([
+        {
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'Http2StreamError',
+          errorName: 'Http2StreamError',
+          attempts: 1,
+          budgetMs: 2000,
+        },
+      ]);
+    });
+
+    it('logs the failure with every field an operator reads, and nothing more', async () => {
+      ddb.on(GetCommand).rejects(Object.assign(accessDenied(), { code: 'EACCES' }));
+
+      await enrichmentHandler().invoke(lambdaContext(1700));
+
+      expect(output.fields('WARN')).toEqual([
+        {
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'EACCES',
+          errorName: 'AccessDeniedException',
+          errorCode: 'EACCES',
+          httpStatusCode: 400,
+          attempts: 1,
+          budgetMs: 1200,
+        },
+      ]);
     });
   });
 
@@ -378,12 +434,45 @@ describe('leaseEnrichment', () => {
       expect(elapsedMs).toBeLessThan(720);
     });
 
+    it('uses the whole budget when the context tells the time left as no number', async () => {
+      const { client } = hungClient();
+      const context = { ...lambdaContext(), getRemainingTimeInMillis: () => undefined as unknown as number };
+
+      const { result, elapsedMs } = await enrichmentHandler({ client }).invoke(context);
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'timeout' });
+      expect(elapsedMs).toBeGreaterThanOrEqual(2000);
+      expect(elapsedMs).toBeLessThan(2020);
+    });
+
     it('skips, without asking, when the Lambda has no time to spare', async () => {
       const { result } = await enrichmentHandler().invoke(lambdaContext(500));
 
       expect(result.outcome).toEqual({ status: 'skipped', reason: 'no-time-left' });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
-      expect(output.logs('WARN')).toEqual([expect.objectContaining({ reason: 'no-time-left' })]);
+      expect(output.fields('WARN')).toEqual([
+        { message: 'Too little time left to look the lease up; enrichment skipped', reason: 'no-time-left' },
+      ]);
+    });
+
+    it('leaves no timer pending when the budget runs out during the backoff wait', async () => {
+      ddb.on(GetCommand).callsFake(async () => {
+        await after(1800);
+        throw throttling();
+      });
+
+      await enrichmentHandler().invoke();
+
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('leaves a request that answered alone when its budget runs out later', async () => {
+      const send = jest.fn((_command: unknown, _options: { abortSignal: AbortSignal }) => Promise.resolve({ Item: LEASE }));
+
+      await enrichmentHandler({ client: { send } as unknown as DynamoDBDocumentClient }).invoke();
+      await jest.advanceTimersByTimeAsync(5000);
+
+      expect(send.mock.calls[0]?.[1].abortSignal.aborted).toBe(false);
     });
   });
 
@@ -401,7 +490,12 @@ describe('leaseEnrichment', () => {
       const { result } = await enrichmentHandler({}, null).invoke();
 
       expect(result.outcome).toEqual({ status: 'skipped', reason: 'no-lease-key-middleware' });
-      expect(output.logs('ERROR')).toEqual([expect.objectContaining({ reason: 'no-lease-key-middleware' })]);
+      expect(output.fields('ERROR')).toEqual([
+        {
+          message: 'No lease key decision: use the leaseKey middleware before leaseEnrichment; enrichment skipped',
+          reason: 'no-lease-key-middleware',
+        },
+      ]);
     });
 
     it('with an ERROR naming LEASE_TABLE_NAME when no table is configured', async () => {
@@ -440,10 +534,17 @@ describe('leaseEnrichment', () => {
       expect(runs.map((run) => run.record?.circuitOpened)).toEqual([false, false, false, false, true, false]);
       expect(runs[5]?.result.outcome).toEqual({ status: 'skipped', reason: 'circuit-open' });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 5);
-      expect(output.logs('WARN').map((line) => line.message)).toEqual([
-        ...Array(5).fill('Lease lookup failed; notification goes without lease context'),
-        'Circuit breaker opened: lease lookups paused',
-        'Circuit breaker open; enrichment skipped',
+      expect(output.fields('WARN').slice(4)).toEqual([
+        {
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'AccessDeniedException',
+          errorName: 'AccessDeniedException',
+          httpStatusCode: 400,
+          attempts: 1,
+          budgetMs: 2000,
+        },
+        { message: 'Circuit breaker opened: lease lookups paused', reason: 'circuit-opened' },
+        { message: 'Circuit breaker open; enrichment skipped', reason: 'circuit-open' },
       ]);
     });
 
@@ -461,7 +562,7 @@ describe('leaseEnrichment', () => {
 
       expect(probe.result.outcome).toEqual({ status: 'enriched' });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-      expect(output.logs('INFO')).toEqual([expect.objectContaining({ message: 'Circuit breaker closed: lease lookups resumed' })]);
+      expect(output.fields('INFO')).toEqual([{ message: 'Circuit breaker closed: lease lookups resumed' }]);
       expect((await invoke()).result.outcome).toEqual({ status: 'enriched' });
     });
 
