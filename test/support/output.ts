@@ -16,6 +16,8 @@ export interface CapturedOutput {
   emf(): Record<string, unknown>[];
   /** The values of one metric across all EMF documents, flattened. */
   metric(name: string): number[];
+  /** Every metric emitted, by name, with its values: for "this and nothing else" assertions. */
+  metrics(): Record<string, number[]>;
   restore(): void;
 }
 
@@ -42,6 +44,7 @@ export const captureOutput = (): CapturedOutput => {
         .map(({ level: _level, timestamp: _timestamp, service: _service, sampling_rate: _sampling, xray_trace_id: _trace, ...fields }) => fields),
     emf: () => lines.flatMap(({ json }) => (json && '_aws' in json ? [json] : [])),
     metric: (name) => emfMetrics(lines)[name] ?? [],
+    metrics: () => emfMetrics(lines),
     restore: () => spies.forEach((item) => item.mockRestore()),
   };
 };
