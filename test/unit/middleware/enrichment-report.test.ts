@@ -214,6 +214,27 @@ describe('enrichmentReport', () => {
       expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual([1, 1, 1]);
     });
 
+    it('writes a WARN again when the same field set drifts in another way', async () => {
+      const invoke = reporter();
+      const lease = drifted({ ...recordWithStatus('Active'), sandboxTier: 'gold' });
+
+      await invoke(enriched(lease));
+      await invoke(enriched(drifted({ ...lease, status: 'Suspended' })));
+      await invoke(enriched(drifted({ ...lease, maxSpend: '50' })));
+
+      expect(output.logs('WARN').map((line) => line.drift)).toEqual([
+        [{ kind: 'unknown-field', fields: ['sandboxTier'] }],
+        [
+          { kind: 'unknown-field', fields: ['sandboxTier'] },
+          { kind: 'unknown-status', fields: ['status'] },
+        ],
+        [
+          { kind: 'unknown-field', fields: ['sandboxTier'] },
+          { kind: 'wrong-type', fields: ['maxSpend'] },
+        ],
+      ]);
+    });
+
     it('keeps writing WARN lines when there are more drifted shapes than it remembers', async () => {
       const invoke = reporter();
       const shapes = Array.from({ length: 257 }, (_, index) => drifted({ ...recordWithStatus('Active'), [`extra${index}`]: 1 }));

@@ -30,6 +30,12 @@ describe('leaseDrift', () => {
     ]);
   });
 
+  it('names every missing field, sorted', () => {
+    const { uuid: _uuid, awsAccountId: _account, ...lease } = recordWithStatus('Active');
+
+    expect(leaseDrift(lease)).toEqual([{ kind: 'missing-field', fields: ['awsAccountId', 'uuid'] }]);
+  });
+
   it('requires of a record with an unknown status only what every status requires', () => {
     const { awsAccountId: _account, ...lease } = { ...recordWithStatus('Active'), status: 'Paused' };
 
@@ -49,7 +55,9 @@ describe('leaseDrift', () => {
       expect(leaseDrift({ ...withoutMeta, meta: { schemaVersion } })).toEqual([]);
     }
     expect(leaseDrift(withoutMeta)).toEqual([]);
-    expect(leaseDrift({ ...withoutMeta, meta: {} })).toEqual([{ kind: 'schema-version', fields: ['meta.schemaVersion'] }]);
+    for (const schemaVersion of [undefined, 0, 4, 2.5, '3']) {
+      expect(leaseDrift({ ...withoutMeta, meta: { schemaVersion } })).toEqual([{ kind: 'schema-version', fields: ['meta.schemaVersion'] }]);
+    }
   });
 
   it('leaves field drift out for an accepted field set, and still reports values', () => {
@@ -92,11 +100,15 @@ describe('LeaseShapes', () => {
     expect(shapes.of(third).fingerprint).toBe(leaseFingerprint(third));
   });
 
-  it('keeps the field set drift of a bounded number of statuses, and answers for any', () => {
+  it('works out the field set drift of 32 statuses once each, and of any more every time, right', () => {
     const shape = new LeaseShapes().of(recordWithStatus('Active'));
-    for (let index = 0; index < 40; index += 1) shape.fieldSetDrift(`Status${index}`);
+    const statuses = Array.from({ length: 40 }, (_, index) => `Status${index}`);
+    const first = statuses.map((status) => shape.fieldSetDrift(status));
 
-    expect(shape.fieldSetDrift('Status39')).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+    const again = statuses.map((status) => shape.fieldSetDrift(status));
+
+    expect(again.map((drift, index) => drift === first[index])).toEqual(statuses.map((_, index) => index < 32));
+    expect(again[39]).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
     expect(shape.fieldSetDrift('Active')).toEqual([]);
   });
 });

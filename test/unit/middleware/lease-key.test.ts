@@ -182,7 +182,10 @@ describe('leaseKey', () => {
 
       expect(decision).toEqual({ problems: [{ field: '(event)', problem: 'malformed' }] });
       expect(output.logs('ERROR')).toEqual([
-        expect.objectContaining({ message: 'Lease key extractor threw; enrichment skipped' }),
+        expect.objectContaining({
+          message: 'Lease key extractor threw; enrichment skipped',
+          error: expect.objectContaining({ name: 'SyntaxError' }),
+        }),
       ]);
     });
   });
