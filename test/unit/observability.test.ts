@@ -40,6 +40,7 @@ describe('maskEmails', () => {
   it.each([
     ['a quote that opens nowhere', 'said"@example.gov.uk', 'said"@example.gov.uk'],
     ['a quoted part broken by a line', '"ada\nlovelace"@example.gov.uk', '"ada\nlovelace"@example.gov.uk'],
+    ['a quoted part broken by a carriage return', '"ada\rlovelace"@example.gov.uk', '"ada\rlovelace"@example.gov.uk'],
     ['an IP literal that never closes', 'ada@[192.168.0.1', 'ada@[192.168.0.1'],
     ['an empty IP literal', 'ada@[]', 'ada@[]'],
     ['a percent-encoded @ with nothing before it', '%40example.gov.uk', '%40example.gov.uk'],
@@ -187,6 +188,12 @@ describe('maskEmailsReplacer', () => {
 
   it('masks percent-encoded addresses in keys', () => {
     expect(JSON.stringify({ 'ada%40example.gov.uk': 1, plain: 2 }, maskEmailsReplacer)).toBe(`{"${EMAIL_MASK}":1,"plain":2}`);
+  });
+
+  it('hands back an object without address-shaped keys as it is, not a copy', () => {
+    const detail = { leaseId: { uuid: '7b2e4c1d' }, 'cost%': 40, note: 'no address here' };
+
+    expect(maskEmailsReplacer('detail', detail)).toBe(detail);
   });
 
   it('treats objects without a prototype like plain ones', () => {

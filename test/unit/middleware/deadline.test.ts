@@ -28,16 +28,22 @@ describe('Deadlines', () => {
     const deadline = new Deadlines().start(2000);
     const kept = jest.fn();
     const dropped = jest.fn();
+    const onabort = jest.fn();
     deadline.listen(kept);
     const stop = deadline.listen(dropped);
+    deadline.onabort = onabort;
     stop();
     stop();
 
     deadline.abort();
+    const { reason } = deadline;
     deadline.abort();
 
     expect(kept).toHaveBeenCalledTimes(1);
     expect(dropped).not.toHaveBeenCalled();
+    expect(onabort).toHaveBeenCalledTimes(1);
+    expect(deadline.reason).toBe(reason);
+    expect(reason?.message).toBe('The lease lookup ran out of time');
   });
 
   it('stops calling the listener that stopped listening, first or last', () => {
@@ -99,6 +105,17 @@ describe('Deadlines', () => {
 
     expect(aborted()).toEqual([300, 100, 200]);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('arms one timer for deadlines due at the same time', () => {
+    const deadlines = new Deadlines();
+    const setTimeoutSpy = jest.spyOn(globalThis, 'setTimeout');
+
+    deadlines.start(2000);
+    deadlines.start(2000);
+
+    expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+    setTimeoutSpy.mockRestore();
   });
 
   it('arms no timer while the one it has is due first, so a warm function arms one per budget', async () => {

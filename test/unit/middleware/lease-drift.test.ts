@@ -15,6 +15,7 @@ describe('leaseDrift', () => {
     expect(leaseDrift(lease)).toEqual([
       { kind: 'wrong-type', fields: ['awsAccountId', 'budgetThresholds', 'maxSpend', 'meta'] },
     ]);
+    expect(leaseDrift({ ...recordWithStatus('Active'), meta: null })).toEqual([{ kind: 'wrong-type', fields: ['meta'] }]);
   });
 
   it('reports every kind at once, in a fixed order, fields sorted', () => {
@@ -40,6 +41,17 @@ describe('leaseDrift', () => {
     const { awsAccountId: _account, ...lease } = { ...recordWithStatus('Active'), status: 'Paused' };
 
     expect(leaseDrift(lease)).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+  });
+
+  it('calls a status that is no string unknown, and nothing else', () => {
+    expect(leaseDrift({ ...recordWithStatus('Active'), status: 7 })).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+  });
+
+  it('judges only the record\'s own fields, not what its prototype holds', () => {
+    const { meta: _meta, ...withoutMeta } = recordWithStatus('Expired');
+    const record = Object.assign(Object.create({ meta: { schemaVersion: 9 } }) as Record<string, unknown>, withoutMeta);
+
+    expect(leaseDrift(record)).toEqual([]);
   });
 
   it('names a missing status as a missing field, not an unknown status', () => {
@@ -88,6 +100,14 @@ describe('LeaseShapes', () => {
     expect(shapes.of({ a: 1, b: 2 })).not.toBe(shapes.of({ b: 2, a: 1 }));
     expect(shapes.of({ a: 1 })).not.toBe(shapes.of({ a: 1, b: 2 }));
     expect(shapes.of({ a: 1, b: 2 }).fingerprint).toBe(shapes.of({ b: 2, a: 1 }).fingerprint);
+  });
+
+  it('remembers field sets that begin alike', () => {
+    const shapes = new LeaseShapes();
+    const first = shapes.of({ uuid: 'u', status: 'Active' });
+    shapes.of({ uuid: 'u', userEmail: 'e' });
+
+    expect(shapes.of({ uuid: 'u', status: 'Active' })).toBe(first);
   });
 
   it('stops remembering past its limit, and still answers right', () => {
