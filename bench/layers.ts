@@ -6,7 +6,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createNotificationHandler, inputOutputAtDebug, notify, type LeaseEvent } from '../src/handlers/notification.js';
 import { enrichmentReport } from '../src/middleware/enrichment-report/index.js';
@@ -30,11 +30,50 @@ const discardedMetrics: Pick<Metrics, 'addMetric'> = {
   addMetric: () => discardedMetrics as Metrics,
 };
 
-const chain = () => middy<LeaseEvent, unknown, Error, LeaseEnrichmentContext, LeaseInternal>();
-
 const bareGetItem = (): ((event: LeaseEvent) => Promise<unknown>) => {
   const lookUp = createBareHandler();
   return (event) => lookUp(event as Parameters<typeof lookUp>[0]);
+};
+
+/** A middleware added in turn, made with the layer's own Logger and client. */
+interface Step {
+  readonly name: string;
+  readonly adds: string;
+  readonly make: (own: {
+    readonly logger: ReturnType<typeof createLogger>;
+    readonly client: ReturnType<typeof createLeaseDocumentClient>;
+  }) => MiddlewareObj<LeaseEvent, unknown, Error, LeaseEnrichmentContext, LeaseInternal>;
+  /** From this step on, the handler is the notification's `notify`, reading the lease off the context. */
+  readonly notifies?: true;
+}
+
+// The notification handler's middlewares but logMetrics, in its order.
+const STEPS: readonly Step[] = [
+  { name: 'injectLambdaContext', adds: "Powertools' Lambda context on the Logger", make: ({ logger }) => injectLambdaContext(logger) },
+  { name: 'input/output logger', adds: 'the event and the notification at DEBUG (silent at INFO)', make: ({ logger }) => inputOutputAtDebug(logger) },
+  { name: 'leaseKey', adds: 'the lease key found and checked', make: ({ logger }) => leaseKey({ logger }) },
+  {
+    name: 'leaseEnrichment',
+    adds: "its GetItem instead of the handler's: deadline, breaker, retry policy; the notification",
+    make: ({ logger, client }) => leaseEnrichment({ logger, client }),
+    notifies: true,
+  },
+  {
+    name: 'enrichmentReport',
+    adds: 'the INFO line, fingerprint and drift check; metrics recorded, not stored',
+    make: ({ logger }) => enrichmentReport({ logger, metrics: discardedMetrics }),
+  },
+];
+
+/** Middy around the first `count` steps, with a Logger and client of its own. */
+const withSteps = (count: number): Handler => {
+  const own = { logger: createLogger(), client: createLeaseDocumentClient() };
+  const steps = STEPS.slice(0, count);
+  const chain = steps.reduce(
+    (built, step) => built.use(step.make(own)),
+    middy<LeaseEvent, unknown, Error, LeaseEnrichmentContext, LeaseInternal>(),
+  );
+  return (steps.some((step) => step.notifies) ? chain.handler(notify) : chain.handler(bareGetItem())) as unknown as Handler;
 };
 
 /**
@@ -43,46 +82,21 @@ const bareGetItem = (): ((event: LeaseEvent) => Promise<unknown>) => {
  * run the same copy of the SDK: a handler of another bundle runs colder code beside them.
  */
 export const buildLayers = (): { readonly bare: Handler; readonly layers: Layer[] } => {
-  const layer = (name: string, adds: string, build: () => unknown): Layer => ({ name, adds, handler: build() as Handler });
   const bare = createBareHandler();
   return {
     bare: (event) => bare(event as Parameters<typeof bare>[0]),
     layers: [
-    layer('middy', 'Middy around the bare GetItem, no middleware', () => chain().handler(bareGetItem())),
-    layer('injectLambdaContext', "Powertools' Lambda context on the Logger", () => {
-      const logger = createLogger();
-      return chain().use(injectLambdaContext(logger)).handler(bareGetItem());
-    }),
-    layer('input/output logger', 'the event and the notification at DEBUG (silent at INFO)', () => {
-      const logger = createLogger();
-      return chain().use(injectLambdaContext(logger)).use(inputOutputAtDebug(logger)).handler(bareGetItem());
-    }),
-    layer('leaseKey', 'the lease key found and checked', () => {
-      const logger = createLogger();
-      return chain().use(injectLambdaContext(logger)).use(inputOutputAtDebug(logger)).use(leaseKey({ logger })).handler(bareGetItem());
-    }),
-    layer('leaseEnrichment', 'its GetItem instead of the handler\'s: deadline, breaker, retry policy; the notification', () => {
-      const logger = createLogger();
-      return chain()
-        .use(injectLambdaContext(logger))
-        .use(inputOutputAtDebug(logger))
-        .use(leaseKey({ logger }))
-        .use(leaseEnrichment({ logger, client: createLeaseDocumentClient() }))
-        .handler(notify);
-    }),
-    layer('enrichmentReport', 'the INFO line, fingerprint and drift check; metrics recorded, not stored', () => {
-      const logger = createLogger();
-      return chain()
-        .use(injectLambdaContext(logger))
-        .use(inputOutputAtDebug(logger))
-        .use(leaseKey({ logger }))
-        .use(leaseEnrichment({ logger, client: createLeaseDocumentClient() }))
-        .use(enrichmentReport({ logger, metrics: discardedMetrics }))
-        .handler(notify);
-    }),
-    layer('logMetrics', 'metrics stored and flushed as one EMF document: the notification handler', () =>
-      createNotificationHandler({ logger: createLogger(), metrics: createMetrics(), client: createLeaseDocumentClient() }),
-    ),
+      { name: 'middy', adds: 'Middy around the bare GetItem, no middleware', handler: withSteps(0) },
+      ...STEPS.map((step, index) => ({ name: step.name, adds: step.adds, handler: withSteps(index + 1) })),
+      {
+        name: 'logMetrics',
+        adds: 'metrics stored and flushed as one EMF document: the notification handler',
+        handler: createNotificationHandler({
+          logger: createLogger(),
+          metrics: createMetrics(),
+          client: createLeaseDocumentClient(),
+        }) as unknown as Handler,
+      },
     ],
   };
 };
