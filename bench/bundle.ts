@@ -7,6 +7,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+/** esbuild's target: the Node.js major of the function's Lambda runtime, `nodejs24.x`. */
+export const BUNDLE_TARGET = 'node24';
+
 /** ESM bundles of CommonJS dependencies still call `require`; this gives them one. */
 const CREATE_REQUIRE_BANNER =
   "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);";
@@ -23,7 +26,7 @@ export interface HandlerBundle {
 /**
  * Bundles a Lambda handler as a deployment would: everything inlined, the AWS SDK included (the
  * Lambda runtime's own copy is not used), so each bundle is self-contained and the two compare like
- * for like. Minified ESM for Node 20, ESM entry points of dependencies first (`module` before
+ * for like. Minified ESM for Node 24 (the Lambda runtime's), ESM entry points of dependencies first (`module` before
  * `main`), which lets esbuild drop the SDK's unused parts.
  *
  * @example
@@ -38,7 +41,7 @@ export const bundleHandler = async (entry: string, outfile: string): Promise<Han
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: BUNDLE_TARGET,
     minify: true,
     mainFields: ['module', 'main'],
     banner: { js: CREATE_REQUIRE_BANNER },
@@ -64,7 +67,7 @@ export const bundleScript = async (entry: string, outfile: string): Promise<void
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: BUNDLE_TARGET,
     packages: 'external',
     logLevel: 'warning',
   });

@@ -22,7 +22,7 @@ export const lambdaEnvironment = ({ endpoint }: { endpoint?: string } = {}): Nod
   );
   return {
     ...inherited,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_LAMBDA_FUNCTION_NAME: 'lease-enrichment',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',

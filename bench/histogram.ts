@@ -136,20 +136,67 @@ const panel = (item: WarmFigures, offsetY: number): string[] => {
   return out;
 };
 
+const LAYER_ROW = 26;
+const LAYER_LABEL_WIDTH = 190;
+
+/** Horizontal bars of what each layer adds (median paired µs), under the histogram of its engine. */
+const layerPanel = (item: WarmFigures, offsetY: number): string[] => {
+  const { layers } = item;
+  const plotWidth = WIDTH - MARGIN.left - LAYER_LABEL_WIDTH - MARGIN.right - 60;
+  const left = MARGIN.left + LAYER_LABEL_WIDTH;
+  const peak = Math.max(1, ...layers.map((layer) => Math.abs(layer.addedUs)));
+  const step = niceStep(peak / 4);
+  const top = step * Math.ceil(peak / step);
+  const x = (us: number) => left + (Math.max(0, us) / top) * plotWidth;
+  const out: string[] = [
+    '<g>',
+    `<text x="${MARGIN.left}" y="${offsetY + 24}" font-size="15" font-weight="bold">What each layer adds on ${escapeXml(item.run.engine)}: median paired µs per invocation</text>`,
+  ];
+  for (let tick = 0; tick <= top; tick += step) {
+    const tx = round(x(tick));
+    out.push(
+      `<line x1="${tx}" y1="${offsetY + 36}" x2="${tx}" y2="${offsetY + 40 + layers.length * LAYER_ROW}" stroke="#e5e5e5"/>`,
+      `<text x="${tx}" y="${offsetY + 54 + layers.length * LAYER_ROW}" font-size="11" text-anchor="middle">${tick}</text>`,
+    );
+  }
+  layers.forEach((layer, index) => {
+    const y = offsetY + 40 + index * LAYER_ROW;
+    const width = round(x(layer.addedUs) - left);
+    out.push(
+      `<text x="${left - 8}" y="${y + 13}" font-size="12" text-anchor="end">+ ${escapeXml(layer.name)}</text>`,
+      `<rect x="${left}" y="${y + 3}" width="${width}" height="${LAYER_ROW - 8}" fill="${COLORS.stack}" fill-opacity="0.7"><title>${escapeXml(layer.adds)}</title></rect>`,
+      `<text x="${round(x(layer.addedUs) + 6)}" y="${y + 13}" font-size="11">${layer.addedUs.toFixed(0)} µs</text>`,
+    );
+  });
+  const total = layers[layers.length - 1]?.totalUs ?? 0;
+  out.push(
+    `<text x="${left}" y="${offsetY + 72 + layers.length * LAYER_ROW}" font-size="11" fill="#555">all layers: ${total.toFixed(0)} µs over the bare GetItem (median paired, all interleaved)</text>`,
+    '</g>',
+  );
+  return out;
+};
+
+const layerPanelHeight = (item: WarmFigures): number => 90 + item.layers.length * LAYER_ROW;
+
 /**
  * The warm-path latency histogram: one panel per engine, stack and bare overlaid on log-spaced bins,
- * p50 and p99 marked.
+ * p50 and p99 marked; under each, a bar chart of what each layer of the stack adds.
  *
  * @example
  * await writeFile('bench/results/latency-histogram.svg', histogramSvg(figures.warm));
  */
 export const histogramSvg = (warm: readonly WarmFigures[]): string => {
-  const height = PANEL_HEIGHT * warm.length;
+  const offsets: number[] = [];
+  let height = 0;
+  for (const item of warm) {
+    offsets.push(height);
+    height += PANEL_HEIGHT + layerPanelHeight(item);
+  }
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif">`,
-    `<title>Warm-path latency: notification handler (stack) against a bare GetItem handler</title>`,
+    `<title>Warm-path latency: notification handler (stack) against a bare GetItem handler, and what each layer adds</title>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    ...warm.flatMap((item, index) => panel(item, index * PANEL_HEIGHT)),
+    ...warm.flatMap((item, index) => [...panel(item, offsets[index]!), ...layerPanel(item, offsets[index]! + PANEL_HEIGHT)]),
     '</svg>',
     '',
   ].join('\n');

@@ -18,6 +18,8 @@ export interface InitResult {
 export interface WarmRequest {
   readonly stackBundle: string;
   readonly bareBundle: string;
+  /** The stack built up one layer at a time (`bench/layers.ts`), for what each layer costs. */
+  readonly layersBundle: string;
   /** The fixture events, as EventBridge delivers them. */
   readonly eventsFile: string;
   readonly iterations: number;
@@ -53,6 +55,16 @@ export interface WarmResult {
   readonly stderrBytesMeasured: number;
   /** Bytes each handler wrote to stdout and stderr per invocation, on average over one pass of the events. */
   readonly logBytesPerInvocation: { readonly stack: number; readonly bare: number };
+  /** The per-layer run: the bare handler and every layer, interleaved in a random order per iteration. */
+  readonly layers: LayerRun;
+}
+
+/** What the per-layer run measured: latencies in ms, index i of each being iteration i. */
+export interface LayerRun {
+  readonly bareMs: readonly number[];
+  readonly layers: readonly { readonly name: string; readonly adds: string; readonly ms: readonly number[] }[];
+  /** Measured layer invocations that did not find what the qualifying pass found. Expected: 0. */
+  readonly unexpectedOutcomes: number;
 }
 
 /** The worker's one message back. */

@@ -14,7 +14,16 @@ import type { LocalEngine } from '../local/dynamodb.js';
 import { bundleHandler, bundleScript, packageDeltas } from './bundle.js';
 import { measureInit } from './cold-start.js';
 import { histogramSvg } from './histogram.js';
-import { coldFigures, consoleReport, markdownReport, warmFigures, type ColdFigures, type Figures, type WarmFigures } from './report.js';
+import {
+  coldFigures,
+  consoleReport,
+  markdownReport,
+  missedGoals,
+  warmFigures,
+  type ColdFigures,
+  type Figures,
+  type WarmFigures,
+} from './report.js';
 import { runWarm } from './warm.js';
 
 // The SDK's notice that it will need Node 22 next year says nothing about what is measured.
@@ -26,6 +35,8 @@ Compares the notification handler (src/handlers/notification.ts, the full middle
 bare DynamoDBDocumentClient GetItem handler (bench/bare-handler.ts):
   cold start  esbuild bundle size and module init time, fresh node process per sample
   warm path   latency per invocation against a local DynamoDB, both handlers interleaved
+  layers      the stack built up one middleware at a time, every layer and bare interleaved:
+              what each layer adds (median paired µs)
 
 Options:
   --engine <names>     local DynamoDB for the warm path: dynalite, dynamodb-local, or both
@@ -38,11 +49,13 @@ Options:
   --write              update the committed report: bench/results/latest.md and
                        bench/results/latency-histogram.svg
   --out <dir>          write latest.md and latency-histogram.svg to <dir> default: bench/results/tmp
+  --check              exit 1 when a ratio misses its goal (plus --margin)
+  --margin <x>         added to every goal by --check: room for a busy machine  default: 0
   -h, --help           this text
 
 Bundles and logs go to bench/results/tmp/, which git ignores; so does the report, unless --write.
 Goals (stack ÷ bare): warm p50 ≤ 1.15x, warm p99 ≤ 1.3x, init ≤ 1.3x, bundle size ≤ 1.5x.
-They are reported as pass or miss; the exit code does not depend on them.`;
+They are reported as pass or miss; the exit code depends on them only with --check.`;
 
 const ENGINES: readonly LocalEngine[] = ['dynalite', 'dynamodb-local'];
 
@@ -59,6 +72,10 @@ interface Options {
   readonly only?: 'cold' | 'warm';
   /** Where latest.md and the histogram go. */
   readonly out: string;
+  /** Exit 1 when a goal is missed by more than {@link Options.margin}. */
+  readonly check: boolean;
+  /** Added to every goal before checking: room for a busy machine. */
+  readonly margin: number;
 }
 
 // Bundles, logs and, unless asked otherwise, the report: ignored by git.
@@ -83,6 +100,8 @@ const ARGUMENTS = {
   seed: { type: 'string', default: '1' },
   only: { type: 'string' },
   write: { type: 'boolean', default: false },
+  check: { type: 'boolean', default: false },
+  margin: { type: 'string', default: '0' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -106,6 +125,8 @@ const parseOptions = (argv: string[]): Options | undefined => {
     throw new UsageError(`--only must be cold or warm, got ${values.only}`);
   }
   if (values.write && values.out !== undefined) throw new UsageError('--write and --out both say where the report goes: give one');
+  const margin = Number(values.margin);
+  if (!Number.isFinite(margin) || margin < 0) throw new UsageError(`--margin must be a number ≥ 0, got ${values.margin}`);
   return {
     engines: engines as LocalEngine[],
     iterations: positiveInteger('iterations', values.iterations, 1),
@@ -115,6 +136,8 @@ const parseOptions = (argv: string[]): Options | undefined => {
     ...(values.only ? { only: values.only } : {}),
     // The committed report changes only when asked: a trial run leaves the work tree clean.
     out: values.write ? fromRoot('bench/results') : (values.out ?? SCRATCH),
+    check: values.check,
+    margin,
   };
 };
 
@@ -135,9 +158,10 @@ const main = async (): Promise<void> => {
   await mkdir(options.out, { recursive: true });
 
   progress('Bundling both handlers with esbuild…');
-  const [stack, bare] = await Promise.all([
+  const [stack, bare, layers] = await Promise.all([
     bundleHandler(fromRoot('src/handlers/notification.ts'), `${tmp}/notification.mjs`),
     bundleHandler(fromRoot('bench/bare-handler.ts'), `${tmp}/bare-handler.mjs`),
+    bundleHandler(fromRoot('bench/layers.ts'), `${tmp}/layers.mjs`),
     bundleScript(fromRoot('bench/init-probe.ts'), `${tmp}/init-probe.mjs`),
     bundleScript(fromRoot('bench/warm-worker.ts'), `${tmp}/warm-worker.mjs`),
   ]);
@@ -170,12 +194,13 @@ const main = async (): Promise<void> => {
   const warm: WarmFigures[] = [];
   if (options.only !== 'cold') {
     for (const engine of options.engines) {
-      progress(`Warm path on ${engine}: ${options.warmup} warm-up + ${options.iterations} iterations…`);
+      progress(`Warm path on ${engine}: ${options.warmup} warm-up + ${options.iterations} iterations, then the same for each layer…`);
       const run = await runWarm({
         engine,
         worker: `${tmp}/warm-worker.mjs`,
         stackBundle: stack.outfile,
         bareBundle: bare.outfile,
+        layersBundle: layers.outfile,
         recordsFile: fromRoot('fixtures/lease-records.json'),
         eventsFile: fromRoot('fixtures/lease-events.json'),
         stderrFile: `${tmp}/warm-${engine}.stderr.log`,
@@ -183,9 +208,9 @@ const main = async (): Promise<void> => {
         warmup: options.warmup,
         seed: options.seed,
       });
-      if (run.stderrBytesMeasured > 0 || run.unexpectedOutcomes > 0) {
+      if (run.stderrBytesMeasured > 0 || run.unexpectedOutcomes > 0 || run.layers.unexpectedOutcomes > 0) {
         progress(
-          `Note: on ${engine}, ${run.unexpectedOutcomes} measured iterations did not find what the qualifying pass found, ` +
+          `Note: on ${engine}, ${run.unexpectedOutcomes + run.layers.unexpectedOutcomes} measured invocations did not find what the qualifying pass found, ` +
             `and the handlers wrote ${run.stderrBytesMeasured} bytes of warnings; see ${relative(root, run.stderrFile)}`,
         );
       }
@@ -219,6 +244,13 @@ const main = async (): Promise<void> => {
   if (warm.length > 0) await writeFile(`${options.out}/${histogramFile}`, histogramSvg(warm));
   progress(`Wrote ${relative(root, `${options.out}/latest.md`)}${warm.length > 0 ? ` and ${histogramFile}` : ''}`);
   if (options.out === SCRATCH) progress('The committed report is unchanged: run with --write to update bench/results/.');
+  if (options.check) {
+    const missed = missedGoals(figures, options.margin);
+    const within = options.margin > 0 ? `goals plus a margin of ${options.margin}` : 'goals';
+    for (const goal of missed) progress(`Check failed: ${goal.figure} is ${goal.ratio.toFixed(2)}x, above ${goal.limit.toFixed(2)}x`);
+    progress(missed.length === 0 ? `Check passed: every ratio within its ${within}.` : `${missed.length} ratios above their ${within}.`);
+    if (missed.length > 0) process.exitCode = 1;
+  }
 };
 
 main().catch((error: unknown) => {

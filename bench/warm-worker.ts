@@ -13,10 +13,16 @@ import { fstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { QualifiedEvent, WarmMessage, WarmRequest, WarmResult } from './protocol.js';
+import type { LayerRun, QualifiedEvent, WarmMessage, WarmRequest, WarmResult } from './protocol.js';
 import { seededRandom } from './stats.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+interface Layer {
+  readonly name: string;
+  readonly adds: string;
+  readonly handler: Handler;
+}
 
 interface FixtureEvent {
   readonly id?: string;
@@ -104,6 +110,52 @@ const logBytesPerInvocation = async (handler: Handler, rawEvents: readonly strin
   return bytes / rawEvents.length;
 };
 
+/** What an invocation found: the lease's uuid from a notification or an item, or nothing. */
+const foundUuid = (result: unknown): string | undefined => {
+  const value = result as (StackResult & { uuid?: string }) | undefined;
+  return value?.lease?.uuid ?? value?.uuid;
+};
+
+/**
+ * The per-layer run: the bare handler and every layer, each iteration in a random order, timed like
+ * the main run. Each layer's cost is then its median paired difference with the layer before it.
+ */
+const runLayers = async (request: WarmRequest, kept: readonly string[], events: readonly QualifiedEvent[]): Promise<LayerRun> => {
+  const { buildLayers } = (await import(pathToFileURL(request.layersBundle).href)) as {
+    buildLayers: () => { bare: Handler; layers: Layer[] };
+  };
+  const { bare, layers } = buildLayers();
+  const handlers: Handler[] = [bare, ...layers.map((layer) => layer.handler)];
+  const samples = handlers.map(() => new Float64Array(request.iterations));
+  const random = seededRandom(request.seed + 1);
+  let unexpectedOutcomes = 0;
+  for (let iteration = -request.warmup; iteration < request.iterations; iteration += 1) {
+    const index = (iteration + request.warmup) % kept.length;
+    const raw = kept[index]!;
+    // A Fisher-Yates shuffle per iteration: no layer always runs after another's GC or socket work.
+    const order = handlers.map((_, position) => position);
+    for (let last = order.length - 1; last > 0; last -= 1) {
+      const pick = Math.floor(random() * (last + 1));
+      [order[last], order[pick]] = [order[pick]!, order[last]!];
+    }
+    for (const position of order) {
+      const event: unknown = JSON.parse(raw);
+      const context = lambdaContext();
+      const started = performance.now();
+      const result = await handlers[position]!(event, context);
+      const ms = performance.now() - started;
+      if (iteration < 0) continue;
+      samples[position]![iteration] = ms;
+      if (foundUuid(result) !== events[index]!.uuid) unexpectedOutcomes += 1;
+    }
+  }
+  return {
+    bareMs: [...samples[0]!],
+    layers: layers.map((layer, position) => ({ name: layer.name, adds: layer.adds, ms: [...samples[position + 1]!] })),
+    unexpectedOutcomes,
+  };
+};
+
 const run = async (request: WarmRequest): Promise<WarmResult> => {
   const stack = await loadHandler(request.stackBundle);
   const bare = await loadHandler(request.bareBundle);
@@ -157,6 +209,7 @@ const run = async (request: WarmRequest): Promise<WarmResult> => {
     if (!asQualified(events[index]!, stackRun.result, bareRun.result)) unexpectedOutcomes += 1;
   }
   const stderrBytesMeasured = fstatSync(2).size - stderrBefore;
+  const layers = await runLayers(request, kept, events);
 
   return {
     events,
@@ -167,6 +220,7 @@ const run = async (request: WarmRequest): Promise<WarmResult> => {
     unexpectedOutcomes,
     stderrBytesMeasured,
     logBytesPerInvocation: logBytes,
+    layers,
   };
 };
 

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fork } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createLeaseTable, LOCAL_CLIENT_CONFIG, putLeases, startLocalDynamoDB, type LocalEngine } from '../local/dynamodb.js';
-import type { LeaseRecord } from '../src/lease.js';
+import type { SeedItem } from '../local/dynamodb.js';
 import { BENCH_TABLE_NAME, lambdaEnvironment } from './environment.js';
 import type { WarmMessage, WarmRequest, WarmResult } from './protocol.js';
 
@@ -65,14 +65,14 @@ export const runWarm = async (options: RunWarmOptions): Promise<WarmRun> => {
     const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: database.endpoint, maxAttempts: 1 });
     try {
       await createLeaseTable(client, BENCH_TABLE_NAME);
-      const leases = JSON.parse(readFileSync(options.recordsFile, 'utf8')) as LeaseRecord[];
+      const leases = JSON.parse(readFileSync(options.recordsFile, 'utf8')) as SeedItem[];
       await putLeases(client, BENCH_TABLE_NAME, leases);
     } finally {
       client.destroy();
     }
     const setupMs = performance.now() - started;
-    const { engine, worker, stderrFile, stackBundle, bareBundle, eventsFile, iterations, warmup, seed } = options;
-    const request: WarmRequest = { stackBundle, bareBundle, eventsFile, iterations, warmup, seed };
+    const { engine, worker, stderrFile, stackBundle, bareBundle, layersBundle, eventsFile, iterations, warmup, seed } = options;
+    const request: WarmRequest = { stackBundle, bareBundle, layersBundle, eventsFile, iterations, warmup, seed };
     const result = await runWorker(worker, request, database.endpoint, stderrFile);
     return { ...result, engine, setupMs, stderrFile };
   } finally {

@@ -19,6 +19,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 
 /** What the proxy can do to a request instead of passing it through. */
 export type FaultKind =
@@ -171,19 +172,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'pr
 const endToEnd = (headers: IncomingHttpHeaders): OutgoingHttpHeaders =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
 
-// zlib.crc32 arrived in Node 20.15; the project supports 20.11, so the table is computed here.
-const CRC32_TABLE = Array.from({ length: 256 }, (_, byte) => {
-  let value = byte;
-  for (let bit = 0; bit < 8; bit += 1) value = value & 1 ? 0xedb88320 ^ (value >>> 1) : value >>> 1;
-  return value >>> 0;
-});
-
 /** The CRC-32 that DynamoDB sends in `x-amz-crc32`: of the response body, as an unsigned integer. */
-const crc32 = (data: Buffer): number => {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = (CRC32_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-};
+const crc32 = (data: Buffer): number => zlibCrc32(data) >>> 0;
 
 // DynamoDB's request ids are 52 characters of [A-Z0-9].
 const requestId = (): string =>

@@ -58,8 +58,11 @@ export const notify = (event: LeaseEvent, context: LeaseEnrichmentContext): Leas
  * `injectLambdaContext`): whole events are for investigations, and at INFO its hooks would cost
  * every invocation two log calls that print nothing. A logger that buffers lines below its level
  * does not get these.
+ *
+ * @example
+ * middy().use(injectLambdaContext(logger)).use(inputOutputAtDebug(logger)).handler(notify);
  */
-const debugInputOutput = (logger: Logger): MiddlewareObj => {
+export const inputOutputAtDebug = (logger: Logger): MiddlewareObj => {
   // A hostile event must not cost its notification: one nested past JSON.stringify's stack throws.
   const eventLogger = contained(logger, ['debug'], 'inputOutputLogger');
   const io = inputOutputLogger({ logger: (message) => eventLogger.debug('Input/output', message as Record<string, unknown>) });
@@ -90,7 +93,7 @@ export const createNotificationHandler = ({
   return middy<LeaseEvent, LeaseNotification, Error, LeaseEnrichmentContext, LeaseInternal>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(debugInputOutput(logger))
+    .use(inputOutputAtDebug(logger))
     .use(leaseKey({ logger }))
     .use(leaseEnrichment({ logger, ...enrichment }))
     .use(enrichmentReport({ logger, metrics, knownFingerprints }))
