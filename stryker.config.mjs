@@ -5,8 +5,8 @@ const config = {
     'src/middleware/**/*.ts',
     'src/email-addresses.ts',
     'src/observability.ts',
-    // The lease model's functions; its data is pinned by the model docs test and the ISB property tests.
-    'src/lease.ts:270-291',
+    // The lease model's functions; its data is left alone (see the Stryker comments in the file).
+    'src/lease.ts',
     // Generated from the schema, and checked against it by a unit test: mutating it tests Ajv.
     '!src/middleware/**/*.generated.*',
   ],
@@ -34,6 +34,9 @@ const config = {
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 95, low: 90, break: 95 },
+  // A rerun tests again only the mutants whose code or covering tests changed (delete the file to start afresh).
+  incremental: true,
+  incrementalFile: 'reports/mutation/incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

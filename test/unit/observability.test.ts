@@ -128,15 +128,25 @@ const HOSTILE_SHAPES: Record<string, string> = {
 
 describe('maskEmails on hostile input', () => {
   // Linear time takes milliseconds here; the quadratic masker this replaced took about a minute per
-  // shape. The bound is generous so that a busy machine cannot make it flake.
+  // shape. The bound is generous so that a busy machine cannot make it flake, and grows with the time
+  // this machine takes to mask as much ordinary text (addresses in it), so that a slow machine, or
+  // code instrumented for coverage or mutation testing, cannot either.
   const BOUND_MS = 1500;
-
-  it.each(Object.entries(HOSTILE_SHAPES))('masks 256 KB of %s in linear time', (_shape, text) => {
+  const ORDINARY_TIMES = 200;
+  const timeToMask = (text: string): { elapsedMs: number; masked: string } => {
     const started = performance.now();
     const masked = JSON.stringify({ detail: { note: text, [text.slice(0, 64)]: 1 } }, maskEmailsReplacer);
-    const elapsedMs = performance.now() - started;
+    return { elapsedMs: performance.now() - started, masked };
+  };
+  const ordinaryMs = (): number =>
+    Math.min(...[1, 2, 3].map(() => timeToMask('lease 7b2e4c1d of ada@example.gov.uk, 50 USD; '.repeat(SIZE / 46)).elapsedMs));
 
-    expect(elapsedMs).toBeLessThan(BOUND_MS);
+  it.each(Object.entries(HOSTILE_SHAPES))('masks 256 KB of %s in linear time', (_shape, text) => {
+    const bound = Math.max(BOUND_MS, ORDINARY_TIMES * ordinaryMs());
+
+    const { elapsedMs, masked } = timeToMask(text);
+
+    expect(elapsedMs).toBeLessThan(bound);
     expect(masked.length).toBeGreaterThan(0);
   });
 });
