@@ -211,6 +211,31 @@ describe('maskEmailsReplacer', () => {
 
     expect(JSON.stringify(value, maskEmailsReplacer)).toBe(`{"${EMAIL_MASK}":1}`);
   });
+
+  it('masks the keys of a class instance, which JSON.stringify writes by its own keys too', () => {
+    class Recipients {
+      readonly 'ada@example.gov.uk' = 'to';
+      readonly count = 1;
+    }
+
+    expect(JSON.stringify({ recipients: new Recipients() }, maskEmailsReplacer)).toBe(`{"recipients":{"${EMAIL_MASK}":"to","count":1}}`);
+  });
+
+  it('masks a boxed string, which JSON.stringify writes as its string', () => {
+    const value = { note: new String('from ada@example.gov.uk'), userEmail: new String('ada') };
+
+    expect(JSON.stringify(value, maskEmailsReplacer)).toBe(`{"note":"from ${EMAIL_MASK}","userEmail":"${EMAIL_MASK}"}`);
+  });
+
+  it('writes an array as an array, whatever other properties it carries', () => {
+    const list = Object.assign(['ada@example.gov.uk', 'x'], { 'grace@example.gov.uk': 1 });
+
+    expect(JSON.stringify({ list }, maskEmailsReplacer)).toBe(`{"list":["${EMAIL_MASK}","x"]}`);
+  });
+
+  it('leaves values with no keys to mask as they are: numbers, booleans, null, and undefined, which JSON.stringify drops', () => {
+    expect(JSON.stringify({ count: 2, ok: true, none: null, gone: undefined }, maskEmailsReplacer)).toBe('{"count":2,"ok":true,"none":null}');
+  });
 });
 
 describe('createLogger and createMetrics', () => {

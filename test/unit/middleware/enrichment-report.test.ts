@@ -100,6 +100,12 @@ describe('enrichmentReport', () => {
       expect(output.metrics()).toEqual({ [EnrichmentMetric.Skipped]: [1], [EnrichmentMetric.SkippedCircuitOpen]: [1] });
     });
 
+    it('a failure whose error calls itself circuit-open is a failure, not a skip by the breaker', async () => {
+      await report({ outcome: { status: 'failed', reason: 'circuit-open' }, attempts: [], throttled: 0, circuitOpened: false });
+
+      expect(output.metrics()).toEqual({ [EnrichmentMetric.Failed]: [1] });
+    });
+
     it('a lease found at the first attempt: its latency and the count, and no throttle, breaker or drift metric', async () => {
       await report(enriched(recordWithStatus('Active'), [4.5]));
 
