@@ -152,28 +152,27 @@ export const maskEmails = (text: string): string => {
   return masked + text.slice(from);
 };
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
-
 /**
- * A `JSON.stringify` replacer that masks email addresses in every string value and every object
- * key, and masks the string value of every {@link ADDRESS_FIELDS} field whole. Give it to the
- * Powertools Logger as `jsonReplacerFn` and nothing that logger writes (the input/output logger's
- * copy of the event included) carries an address in clear.
+ * A `JSON.stringify` replacer that masks email addresses in every string value (boxed ones too) and
+ * every object key (whatever the object's prototype), and masks the string value of every
+ * {@link ADDRESS_FIELDS} field whole. Give it to the Powertools Logger as `jsonReplacerFn` and
+ * nothing that logger writes (the input/output logger's copy of the event included) carries an
+ * address in clear.
  *
  * @example
  * JSON.stringify({ approvedBy: 'not quite an address', note: 'from ada@example.gov.uk' }, maskEmailsReplacer);
  * // => '{"approvedBy":"[email]","note":"from [email]"}'
  */
 export const maskEmailsReplacer = (key: string, value: unknown): unknown => {
-  if (typeof value === 'string') return ADDRESS_FIELDS.has(key) ? EMAIL_MASK : maskEmails(value);
-  if (isPlainObject(value)) {
+  // A boxed string reaches a replacer as an object, and JSON.stringify writes it as its string.
+  const text = typeof value === 'string' ? value : value instanceof String ? value.valueOf() : undefined;
+  if (text !== undefined) return ADDRESS_FIELDS.has(key) ? EMAIL_MASK : maskEmails(text);
+  // Any object JSON.stringify writes by its own keys, whatever its prototype: a class instance too.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const keys = Object.keys(value);
     if (keys.some(maySpellAddress)) {
-      return Object.fromEntries(keys.map((name) => [maskEmails(name), value[name]]));
+      const entries = value as Record<string, unknown>;
+      return Object.fromEntries(keys.map((name) => [maskEmails(name), entries[name]]));
     }
   }
   return value;

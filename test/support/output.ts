@@ -10,10 +10,14 @@ export interface CapturedOutput {
   text(): string;
   /** Powertools log lines, optionally of one level. */
   logs(level?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'): Record<string, unknown>[];
+  /** The log lines of one level as the code wrote them: message and fields, without Powertools' own keys. */
+  fields(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'): Record<string, unknown>[];
   /** EMF documents written by Powertools Metrics. */
   emf(): Record<string, unknown>[];
   /** The values of one metric across all EMF documents, flattened. */
   metric(name: string): number[];
+  /** Every metric emitted, by name, with its values: for "this and nothing else" assertions. */
+  metrics(): Record<string, number[]>;
   restore(): void;
 }
 
@@ -34,8 +38,13 @@ export const captureOutput = (): CapturedOutput => {
     lines,
     text: () => lines.map((line) => line.text).join('\n'),
     logs: (level) => logLines(lines).filter((line) => level === undefined || line.level === level),
+    fields: (level) =>
+      logLines(lines)
+        .filter((line) => line.level === level)
+        .map(({ level: _level, timestamp: _timestamp, service: _service, sampling_rate: _sampling, xray_trace_id: _trace, ...fields }) => fields),
     emf: () => lines.flatMap(({ json }) => (json && '_aws' in json ? [json] : [])),
     metric: (name) => emfMetrics(lines)[name] ?? [],
+    metrics: () => emfMetrics(lines),
     restore: () => spies.forEach((item) => item.mockRestore()),
   };
 };

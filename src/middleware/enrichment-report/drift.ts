@@ -32,19 +32,16 @@ export interface LeaseDriftOptions {
   readonly fieldSetAccepted?: boolean;
 }
 
-const GROUP_OF_STATUS: ReadonlyMap<string, LeaseStatusGroupSpec> = new Map(
+// Looked up with whatever `status` holds: anything but one of ISB's status strings finds no group.
+const GROUP_OF_STATUS: ReadonlyMap<unknown, LeaseStatusGroupSpec> = new Map(
   Object.values(LEASE_STATUS_GROUPS).flatMap((group) => group.statuses.map((status) => [status, group] as const)),
 );
 
 // Fields every status requires: all that can be expected of a record whose status is unknown.
 const ALWAYS_REQUIRED = LEASE_STATUS_GROUPS.pending.required;
 
-const kindOf = (value: unknown): LeaseFieldKind | 'null' | 'other' => {
-  if (Array.isArray(value)) return 'array';
-  if (value === null) return 'null';
-  const type = typeof value;
-  return type === 'string' || type === 'number' || type === 'object' ? type : 'other';
-};
+/** A value's kind as the model names kinds: `array`, or its `typeof`; `null` has none. */
+const kindOf = (value: unknown): string | undefined => (Array.isArray(value) ? 'array' : value === null ? undefined : typeof value);
 
 const schemaVersionOk = (meta: unknown): boolean => {
   const version = (meta as { schemaVersion?: unknown }).schemaVersion;
@@ -58,7 +55,7 @@ const schemaVersionOk = (meta: unknown): boolean => {
  */
 export const fieldSetDrift = (names: readonly string[], status: unknown, hasStatus: boolean): LeaseDrift[] => {
   const unknown = names.filter((name) => !Object.hasOwn(LEASE_FIELDS, name));
-  const group = typeof status === 'string' ? GROUP_OF_STATUS.get(status) : undefined;
+  const group = GROUP_OF_STATUS.get(status);
   const present = new Set(names);
   const missing = (group?.required ?? ALWAYS_REQUIRED).filter((name) => !present.has(name));
   const drift: LeaseDrift[] = [];
@@ -90,7 +87,7 @@ export const valueDrift = (
   const drift: LeaseDrift[] = [];
   if (wrongType) drift.push({ kind: 'wrong-type', fields: wrongType.sort() });
   const { meta } = record;
-  if (meta !== undefined && Object.hasOwn(record, 'meta') && kindOf(meta) === 'object' && !schemaVersionOk(meta)) {
+  if (Object.hasOwn(record, 'meta') && kindOf(meta) === 'object' && !schemaVersionOk(meta)) {
     drift.push({ kind: 'schema-version', fields: ['meta.schemaVersion'] });
   }
   return drift;

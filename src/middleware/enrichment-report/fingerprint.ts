@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
 
-// A table holds a handful of shapes: hash each once per container. Bounded, in case drift is wild.
-const KNOWN_LIMIT = 256;
-const known = new Map<string, string>();
-
 /**
  * The fingerprint of a set of field names: the first 16 hex digits of the SHA-256 of the names,
  * sorted and joined by newlines. Values never enter it, so it is safe to log, and equal field sets
@@ -12,15 +8,9 @@ const known = new Map<string, string>();
  * @example
  * fingerprintFields(['uuid', 'status']) === fingerprintFields(['status', 'uuid']); // true
  */
-export const fingerprintFields = (fields: Iterable<string>): string => {
-  const names = [...fields].sort().join('\n');
-  let fingerprint = known.get(names);
-  if (fingerprint === undefined) {
-    fingerprint = createHash('sha256').update(names).digest('hex').slice(0, 16);
-    if (known.size < KNOWN_LIMIT) known.set(names, fingerprint);
-  }
-  return fingerprint;
-};
+// Not cached: the report works each record shape's fingerprint out once (see shapes.ts).
+export const fingerprintFields = (fields: Iterable<string>): string =>
+  createHash('sha256').update([...fields].sort().join('\n')).digest('hex').slice(0, 16);
 
 /**
  * The fingerprint of a lease record's top-level field names.

@@ -90,7 +90,7 @@ export class Deadlines {
     clearTimeout(this.#timer);
     this.#armedFor = at;
     this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - performance.now()));
-    this.#timer.unref?.();
+    this.#timer.unref();
   }
 
   #fire(): void {

@@ -169,7 +169,7 @@ const queryLease = (config: LeaseEnrichmentConfig, table: string, key: LeaseKey,
     const stop = deadline.listen(() => failed(deadline.reason));
     const answered = (output: GetCommandOutput | undefined): void => {
       if (output === null || typeof output !== 'object') {
-        failed(new TypeError(`The client answered GetItem with ${output === null ? 'null' : typeof output}`));
+        failed(new TypeError('The client answered GetItem without an output object'));
         return;
       }
       stop();

@@ -8,6 +8,7 @@ import { EnrichmentMetric } from '../../../src/metric-names.js';
 import { CircuitBreaker, createLeaseDocumentClient } from '../../../src/middleware/lease-enrichment/index.js';
 import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, leaseEvent, leaseEvents, leaseRecords, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
+import { settle } from '../../support/timers.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -160,9 +161,7 @@ describe('notification handler', () => {
     jest.useFakeTimers();
     ddb.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: { httpStatusCode: 400 } }));
 
-    const pending = buildHandler()(byId('0002'), lambdaContext());
-    await jest.advanceTimersByTimeAsync(500);
-    const notification = await pending;
+    const notification = await settle(buildHandler()(byId('0002'), lambdaContext()));
     jest.useRealTimers();
 
     expect(notification).toMatchObject({ enriched: false, enrichment: { status: 'failed', reason: 'throttled' } });
@@ -200,15 +199,22 @@ describe('notification handler', () => {
     it('masks a 256 KB event built to make masking quadratic in well under its timeout', async () => {
       serveFixtureLeases();
       const event = byId('0004');
-      const hostile = { ...event, detail: { ...(event.detail as object), comments: `${'a'.repeat(256 * 1024)}@` } };
+      const withComments = (comments: string) => ({ ...event, detail: { ...(event.detail as object), comments } }) as LeaseEvent;
+      const handler = buildHandler();
+      const timed = async (comments: string) => {
+        const started = performance.now();
+        const notification = await handler(withComments(comments), lambdaContext());
+        return { notification, elapsedMs: performance.now() - started };
+      };
+      // Linear: tens of ms, about what as much ordinary text costs; the quadratic masker took about a
+      // minute. The bound grows with this machine's time for ordinary text, so a slow one cannot flake.
+      const ordinary = await timed('from ada@example.gov.uk: extend lease 7b2e4c1d please; '.repeat((256 * 1024) / 55));
 
-      const started = performance.now();
-      const notification = await buildHandler()(hostile as LeaseEvent, lambdaContext());
-      const elapsedMs = performance.now() - started;
+      const { notification, elapsedMs } = await timed(`${'a'.repeat(256 * 1024)}@`);
 
       expect(notification.enrichment).toEqual({ status: 'enriched' });
-      expect(elapsedMs).toBeLessThan(3000); // linear: tens of ms; the quadratic masker took about a minute
-      expect(output.logs('DEBUG').filter((line) => line.message === 'Input/output')).toHaveLength(2);
+      expect(elapsedMs).toBeLessThan(Math.max(3000, 20 * ordinary.elapsedMs));
+      expect(output.logs('DEBUG').filter((line) => line.message === 'Input/output')).toHaveLength(4);
     });
 
     it('still notifies for an event nested too deep to log, and says so on stderr', async () => {

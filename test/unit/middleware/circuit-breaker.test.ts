@@ -71,6 +71,13 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire()?.record('success')).toBeUndefined();
   });
 
+  it('after closing, takes another 5 failures in a row to open again', () => {
+    const { breaker } = halfOpen();
+    breaker.tryAcquire()?.record('success');
+
+    expect(fail(breaker, 5)).toEqual([undefined, undefined, undefined, undefined, 'opened']);
+  });
+
   it('opens again for a full period when the probe fails', () => {
     const { breaker, advance } = halfOpen();
 
@@ -180,6 +187,13 @@ describe('CircuitBreaker', () => {
       expect(make).toThrow(kind);
       expect(make).toThrow(message);
       expect(() => circuitBreakerValidateOptions(options as CircuitBreakerOptions)).toThrow(message);
+    });
+
+    it('accepts a threshold of 1 and an open period of 0, the least it takes', () => {
+      const { breaker } = breakerAt({ failureThreshold: 1, openMs: 0 });
+
+      expect(breaker.tryAcquire()?.record('failure')).toBe('opened');
+      expect(breaker.state).toBe('half-open');
     });
 
     it('names this package as the cause', () => {

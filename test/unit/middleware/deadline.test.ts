@@ -28,16 +28,36 @@ describe('Deadlines', () => {
     const deadline = new Deadlines().start(2000);
     const kept = jest.fn();
     const dropped = jest.fn();
+    const onabort = jest.fn();
     deadline.listen(kept);
     const stop = deadline.listen(dropped);
+    deadline.onabort = onabort;
     stop();
     stop();
 
     deadline.abort();
+    const { reason } = deadline;
     deadline.abort();
 
     expect(kept).toHaveBeenCalledTimes(1);
     expect(dropped).not.toHaveBeenCalled();
+    expect(onabort).toHaveBeenCalledTimes(1);
+    expect(deadline.reason).toBe(reason);
+    expect(reason?.message).toBe('The lease lookup ran out of time');
+  });
+
+  it('stops calling the listener that stopped listening, first or last', () => {
+    const deadline = new Deadlines().start(2000);
+    const first = jest.fn();
+    const last = jest.fn();
+    const stopFirst = deadline.listen(first);
+    deadline.listen(last);
+
+    stopFirst();
+    deadline.abort();
+
+    expect(first).not.toHaveBeenCalled();
+    expect(last).toHaveBeenCalledTimes(1);
   });
 
   it('leaves a deadline that ended in time alone', async () => {
@@ -72,6 +92,32 @@ describe('Deadlines', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it('runs each of several open deadlines out on time, earliest first', async () => {
+    const deadlines = new Deadlines();
+    const due = [300, 100, 200].map((ms) => ({ ms, deadline: deadlines.start(ms) }));
+    const aborted = () => due.filter(({ deadline }) => deadline.aborted).map(({ ms }) => ms);
+
+    await jest.advanceTimersByTimeAsync(100);
+    expect(aborted()).toEqual([100]);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(aborted()).toEqual([100, 200]);
+    await jest.advanceTimersByTimeAsync(100);
+
+    expect(aborted()).toEqual([300, 100, 200]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('arms one timer for deadlines due at the same time', () => {
+    const deadlines = new Deadlines();
+    const setTimeoutSpy = jest.spyOn(globalThis, 'setTimeout');
+
+    deadlines.start(2000);
+    deadlines.start(2000);
+
+    expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+    setTimeoutSpy.mockRestore();
+  });
+
   it('arms no timer while the one it has is due first, so a warm function arms one per budget', async () => {
     const deadlines = new Deadlines();
     const setTimeoutSpy = jest.spyOn(globalThis, 'setTimeout');
@@ -82,5 +128,17 @@ describe('Deadlines', () => {
 
     expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
     setTimeoutSpy.mockRestore();
+  });
+});
+
+describe('Deadlines on real timers', () => {
+  it('never keeps the process alive: its timer is unref\'d', () => {
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = timers();
+
+    const deadline = new Deadlines().start(60_000);
+
+    expect(timers()).toBe(before);
+    deadline.end();
   });
 });

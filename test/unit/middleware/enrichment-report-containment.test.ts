@@ -96,6 +96,8 @@ describe('enrichmentReport options', () => {
     [{ logger: null }, "option 'logger' must be an object with debug, info, warn, error, got null"],
     [{ knownFingerprints: '1096766bf74d25b9' }, "option 'knownFingerprints' must be an iterable of strings, got string"],
     [{ knownFingerprints: 42 }, "option 'knownFingerprints' must be an iterable of strings, got number"],
+    [{ knownFingerprints: null }, "option 'knownFingerprints' must be an iterable of strings, got null"],
+    [{ knownFingerprints: { '1096766bf74d25b9': true } }, "option 'knownFingerprints' must be an iterable of strings, got object"],
     [{ knownFingerprints: ['1096766bf74d25b9', 7] }, "option 'knownFingerprints[1]' must be a non-empty string, got number"],
     [{ namespace: 'LeaseEnrichment' }, "option 'namespace' is not an option"],
   ])('rejects %p with a TypeError naming the option, when it is made', (options, message) => {
@@ -108,12 +110,12 @@ describe('enrichmentReport options', () => {
 
   it('takes known fingerprints from a generator, without using it up to check it', async () => {
     const output = captureOutput();
-    const lease = recordWithStatus('Active');
+    const lease = ENRICHED.lease as Lease; // drift: an unknown field
     function* fingerprints() {
       yield leaseFingerprint(lease);
     }
 
-    await report({ ...ENRICHED, lease }, { knownFingerprints: fingerprints() });
+    await report(ENRICHED, { knownFingerprints: fingerprints() });
     output.restore();
 
     expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual([]);

@@ -88,19 +88,28 @@ describe('enrichmentReport', () => {
       ['not-found', { status: 'not-found' }, EnrichmentMetric.NotFound],
       ['failed', { status: 'failed', reason: 'AccessDeniedException' }, EnrichmentMetric.Failed],
       ['skipped', { status: 'skipped', reason: 'invalid-lease-key' }, EnrichmentMetric.Skipped],
-    ] as const)('one count for %s', async (_status, outcome, metric) => {
+    ] as const)('one count for %s, and nothing else when nothing else happened', async (_status, outcome, metric) => {
       await report({ outcome, attempts: [], throttled: 0, circuitOpened: false });
 
-      expect(output.metric(metric)).toEqual([1]);
-      expect(output.metric(EnrichmentMetric.QueryLatency)).toEqual([]);
-      expect(output.metric(EnrichmentMetric.SkippedCircuitOpen)).toEqual([]);
+      expect(output.metrics()).toEqual({ [metric]: [1] });
     });
 
     it('a skip by the open breaker counts as skipped and as circuit-open', async () => {
       await report({ outcome: { status: 'skipped', reason: 'circuit-open' }, attempts: [], throttled: 0, circuitOpened: false });
 
-      expect(output.metric(EnrichmentMetric.Skipped)).toEqual([1]);
-      expect(output.metric(EnrichmentMetric.SkippedCircuitOpen)).toEqual([1]);
+      expect(output.metrics()).toEqual({ [EnrichmentMetric.Skipped]: [1], [EnrichmentMetric.SkippedCircuitOpen]: [1] });
+    });
+
+    it('a failure whose error calls itself circuit-open is a failure, not a skip by the breaker', async () => {
+      await report({ outcome: { status: 'failed', reason: 'circuit-open' }, attempts: [], throttled: 0, circuitOpened: false });
+
+      expect(output.metrics()).toEqual({ [EnrichmentMetric.Failed]: [1] });
+    });
+
+    it('a lease found at the first attempt: its latency and the count, and no throttle, breaker or drift metric', async () => {
+      await report(enriched(recordWithStatus('Active'), [4.5]));
+
+      expect(output.metrics()).toEqual({ [EnrichmentMetric.QueryLatency]: [4.5], [EnrichmentMetric.Enriched]: [1] });
     });
 
     it('throttles and the breaker opening', async () => {
@@ -114,9 +123,12 @@ describe('enrichmentReport', () => {
         circuitOpened: true,
       });
 
-      expect(output.metric(EnrichmentMetric.Throttled)).toEqual([2]);
-      expect(output.metric(EnrichmentMetric.CircuitOpened)).toEqual([1]);
-      expect(output.metric(EnrichmentMetric.QueryLatency)).toEqual([3, 2]);
+      expect(output.metrics()).toEqual({
+        [EnrichmentMetric.QueryLatency]: [3, 2],
+        [EnrichmentMetric.Failed]: [1],
+        [EnrichmentMetric.Throttled]: [2],
+        [EnrichmentMetric.CircuitOpened]: [1],
+      });
     });
   });
 
@@ -124,17 +136,17 @@ describe('enrichmentReport', () => {
     it('with the fingerprint of the lease beside its status, and no other lease value', async () => {
       const lease = recordWithStatus('Frozen');
 
-      await report(enriched(lease));
+      await report(enriched(lease, [4.256]));
 
-      expect(output.logs('INFO')).toEqual([
-        expect.objectContaining({
+      expect(output.fields('INFO')).toEqual([
+        {
           message: 'Lease enrichment',
           enrichment: { status: 'enriched' },
           attempts: 1,
-          queryLatencyMs: [4.2],
+          queryLatencyMs: [4.26],
           schemaFingerprint: leaseFingerprint(lease),
           leaseStatus: 'Frozen',
-        }),
+        },
       ]);
       for (const value of [lease.userEmail, lease.uuid, lease.awsAccountId, lease.approvedBy, '191.02']) {
         expect(output.text()).not.toContain(String(value));
@@ -142,11 +154,11 @@ describe('enrichmentReport', () => {
     });
 
     it('without a fingerprint when there is no lease', async () => {
-      await report({ outcome: { status: 'not-found' }, attempts: [{ durationMs: 1, result: 'not-found' }], throttled: 0, circuitOpened: false });
+      await report({ outcome: { status: 'not-found' }, attempts: [{ durationMs: 1.004, result: 'not-found' }], throttled: 0, circuitOpened: false });
 
-      const [line] = output.logs('INFO');
-      expect(line).toMatchObject({ message: 'Lease enrichment', enrichment: { status: 'not-found' } });
-      expect(line).not.toHaveProperty('schemaFingerprint');
+      expect(output.fields('INFO')).toEqual([
+        { message: 'Lease enrichment', enrichment: { status: 'not-found' }, attempts: 1, queryLatencyMs: [1] },
+      ]);
     });
 
     it('leaves the status out when the record has no string status', async () => {
@@ -175,13 +187,14 @@ describe('enrichmentReport', () => {
 
       await report(enriched(lease));
 
-      expect(output.logs('WARN')).toEqual([
-        expect.objectContaining({
+      expect(output.fields('WARN')).toEqual([
+        {
           message: "Lease schema drift: the record departs from ISB's lease model",
           schemaFingerprint: leaseFingerprint(lease),
+          leaseStatus: lease.status,
           drift,
           fields: Object.keys(lease).sort(),
-        }),
+        },
       ]);
       expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual([1]);
       expect(output.text()).not.toMatch(/gold|"50"/);
@@ -205,6 +218,27 @@ describe('enrichmentReport', () => {
 
       expect(output.logs('WARN').map((line) => line.leaseStatus)).toEqual(['Active', 'Frozen']);
       expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual([1, 1, 1]);
+    });
+
+    it('writes a WARN again when the same field set drifts in another way', async () => {
+      const invoke = reporter();
+      const lease = drifted({ ...recordWithStatus('Active'), sandboxTier: 'gold' });
+
+      await invoke(enriched(lease));
+      await invoke(enriched(drifted({ ...lease, status: 'Suspended' })));
+      await invoke(enriched(drifted({ ...lease, maxSpend: '50' })));
+
+      expect(output.logs('WARN').map((line) => line.drift)).toEqual([
+        [{ kind: 'unknown-field', fields: ['sandboxTier'] }],
+        [
+          { kind: 'unknown-field', fields: ['sandboxTier'] },
+          { kind: 'unknown-status', fields: ['status'] },
+        ],
+        [
+          { kind: 'unknown-field', fields: ['sandboxTier'] },
+          { kind: 'wrong-type', fields: ['maxSpend'] },
+        ],
+      ]);
     });
 
     it('keeps writing WARN lines when there are more drifted shapes than it remembers', async () => {
@@ -258,7 +292,7 @@ describe('fingerprints', () => {
     expect(fingerprintFields(['status', 'uuid'])).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('stay right for any number of field sets, beyond those remembered', () => {
+  it('tell hundreds of field sets apart, each the same whatever its order', () => {
     const sets = Array.from({ length: 400 }, (_, i) => [`field${i}`, 'uuid']);
 
     const first = sets.map((fields) => fingerprintFields(fields));

@@ -15,6 +15,7 @@ describe('leaseDrift', () => {
     expect(leaseDrift(lease)).toEqual([
       { kind: 'wrong-type', fields: ['awsAccountId', 'budgetThresholds', 'maxSpend', 'meta'] },
     ]);
+    expect(leaseDrift({ ...recordWithStatus('Active'), meta: null })).toEqual([{ kind: 'wrong-type', fields: ['meta'] }]);
   });
 
   it('reports every kind at once, in a fixed order, fields sorted', () => {
@@ -30,10 +31,27 @@ describe('leaseDrift', () => {
     ]);
   });
 
+  it('names every missing field, sorted', () => {
+    const { uuid: _uuid, awsAccountId: _account, ...lease } = recordWithStatus('Active');
+
+    expect(leaseDrift(lease)).toEqual([{ kind: 'missing-field', fields: ['awsAccountId', 'uuid'] }]);
+  });
+
   it('requires of a record with an unknown status only what every status requires', () => {
     const { awsAccountId: _account, ...lease } = { ...recordWithStatus('Active'), status: 'Paused' };
 
     expect(leaseDrift(lease)).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+  });
+
+  it('calls a status that is no string unknown, and nothing else', () => {
+    expect(leaseDrift({ ...recordWithStatus('Active'), status: 7 })).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+  });
+
+  it('judges only the record\'s own fields, not what its prototype holds', () => {
+    const { meta: _meta, ...withoutMeta } = recordWithStatus('Expired');
+    const record = Object.assign(Object.create({ meta: { schemaVersion: 9 } }) as Record<string, unknown>, withoutMeta);
+
+    expect(leaseDrift(record)).toEqual([]);
   });
 
   it('names a missing status as a missing field, not an unknown status', () => {
@@ -49,7 +67,9 @@ describe('leaseDrift', () => {
       expect(leaseDrift({ ...withoutMeta, meta: { schemaVersion } })).toEqual([]);
     }
     expect(leaseDrift(withoutMeta)).toEqual([]);
-    expect(leaseDrift({ ...withoutMeta, meta: {} })).toEqual([{ kind: 'schema-version', fields: ['meta.schemaVersion'] }]);
+    for (const schemaVersion of [undefined, 0, 4, 2.5, '3']) {
+      expect(leaseDrift({ ...withoutMeta, meta: { schemaVersion } })).toEqual([{ kind: 'schema-version', fields: ['meta.schemaVersion'] }]);
+    }
   });
 
   it('leaves field drift out for an accepted field set, and still reports values', () => {
@@ -82,6 +102,14 @@ describe('LeaseShapes', () => {
     expect(shapes.of({ a: 1, b: 2 }).fingerprint).toBe(shapes.of({ b: 2, a: 1 }).fingerprint);
   });
 
+  it('remembers field sets that begin alike', () => {
+    const shapes = new LeaseShapes();
+    const first = shapes.of({ uuid: 'u', status: 'Active' });
+    shapes.of({ uuid: 'u', userEmail: 'e' });
+
+    expect(shapes.of({ uuid: 'u', status: 'Active' })).toBe(first);
+  });
+
   it('stops remembering past its limit, and still answers right', () => {
     const shapes = new LeaseShapes(2);
     const third = { uuid: 'u', extra3: 1 };
@@ -92,11 +120,15 @@ describe('LeaseShapes', () => {
     expect(shapes.of(third).fingerprint).toBe(leaseFingerprint(third));
   });
 
-  it('keeps the field set drift of a bounded number of statuses, and answers for any', () => {
+  it('works out the field set drift of 32 statuses once each, and of any more every time, right', () => {
     const shape = new LeaseShapes().of(recordWithStatus('Active'));
-    for (let index = 0; index < 40; index += 1) shape.fieldSetDrift(`Status${index}`);
+    const statuses = Array.from({ length: 40 }, (_, index) => `Status${index}`);
+    const first = statuses.map((status) => shape.fieldSetDrift(status));
 
-    expect(shape.fieldSetDrift('Status39')).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
+    const again = statuses.map((status) => shape.fieldSetDrift(status));
+
+    expect(again.map((drift, index) => drift === first[index])).toEqual(statuses.map((_, index) => index < 32));
+    expect(again[39]).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
     expect(shape.fieldSetDrift('Active')).toEqual([]);
   });
 });

@@ -28,6 +28,7 @@ import {
 } from '../../../src/middleware/types.js';
 import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, recordWithStatus, testLogger } from '../../support/lambda.js';
+import { settle } from '../../support/timers.js';
 
 const TABLE = 'LeaseTable';
 const LEASE = recordWithStatus('Active');
@@ -69,11 +70,8 @@ const enrichmentHandler = (options: Partial<LeaseEnrichmentOptions> = {}, decisi
     /** Invokes, letting fake time run until the invocation settles. */
     invoke: async (context: Context = lambdaContext()): Promise<Run> => {
       const started = Date.now();
-      const pending = handler({}, context as LeaseEnrichmentContext);
-      let settled = false;
-      void pending.finally(() => (settled = true));
-      while (!settled) await jest.advanceTimersByTimeAsync(10);
-      return { result: await pending, record, elapsedMs: Date.now() - started };
+      const result = await settle(handler({}, context as LeaseEnrichmentContext));
+      return { result, record, elapsedMs: Date.now() - started };
     },
   };
 };
@@ -102,6 +100,24 @@ describe('leaseEnrichment', () => {
       expect(record).toMatchObject({ outcome: { status: 'enriched' }, throttled: 0, circuitOpened: false });
       expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'found' }]);
       expect(output.logs('WARN')).toEqual([]);
+    });
+
+    it("leaves what it observed under the documented key, 'lease-enrichment.enrichment', for middlewares of the user's own", async () => {
+      ddb.on(GetCommand).resolves({ Item: LEASE });
+      let internal: Record<string, unknown> = {};
+      const handler = middy()
+        .before((request) => {
+          (request.internal as Record<string, unknown>)['lease-enrichment.key'] = { key: KEY };
+        })
+        .use(leaseEnrichment({ logger: testLogger(), tableName: TABLE }))
+        .before((request) => {
+          internal = request.internal;
+        })
+        .handler(() => 'notification sent');
+
+      await settle(handler({}, lambdaContext()));
+
+      expect(internal['lease-enrichment.enrichment']).toMatchObject({ outcome: { status: 'enriched' }, lease: LEASE });
     });
 
     it('reports not-found when the table has no such lease', async () => {
@@ -167,17 +183,21 @@ describe('leaseEnrichment', () => {
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
       await jest.advanceTimersByTimeAsync(1);
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
-      await pending;
+      await settle(pending);
     });
 
     it('fails with reason throttled when the retry is throttled too, after two requests in all', async () => {
-      ddb.on(GetCommand).rejects(throttling());
+      ddb.on(GetCommand).callsFake(async () => {
+        await after(30);
+        throw throttling();
+      });
 
       const { result, record } = await enrichmentHandler().invoke();
 
       expect(result).toEqual({ outcome: { status: 'failed', reason: 'throttled' }, lease: undefined });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
       expect(record?.throttled).toBe(2);
+      expect(record?.attempts.map((attempt) => attempt.durationMs)).toEqual([30, 30]);
       expect(output.logs('WARN')).toEqual([
         expect.objectContaining({
           message: 'Lease lookup failed; notification goes without lease context',
@@ -276,16 +296,17 @@ describe('leaseEnrichment', () => {
     });
 
     it.each([
-      ['nothing', undefined, 'The client answered GetItem with undefined'],
-      ['null', null, 'The client answered GetItem with null'],
-    ])('fails, naming TypeError, when a client answers with %s', async (_case, answer, message) => {
+      ['nothing', undefined],
+      ['null', null],
+      ['a string', 'OK'],
+    ])('fails, naming TypeError, when a client answers with %s', async (_case, answer) => {
       const client = { send: jest.fn(() => Promise.resolve(answer)) } as unknown as DynamoDBDocumentClient;
 
-      const { result } = await enrichmentHandler({ client }).invoke();
+      const { result, record } = await enrichmentHandler({ client }).invoke();
 
       expect(result.outcome).toEqual({ status: 'failed', reason: 'TypeError' });
+      expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'TypeError' }]);
       expect(output.logs('WARN')[0]).toMatchObject({ reason: 'TypeError', errorName: 'TypeError' });
-      expect(message).toContain('GetItem');
     });
 
     it('fails, naming the error, when a client throws instead of rejecting', async () => {
@@ -309,12 +330,69 @@ describe('leaseEnrichment', () => {
       expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
     });
 
-    it.each([['a string', 'boom'], ['undefined', undefined]])('names a rejection with %s UnknownError', async (_case, rejection) => {
+    it.each([
+      ['a string', 'boom'],
+      ['undefined', undefined],
+      ['null', null],
+      ['an object without a name', { message: 'socket closed' }],
+      ['an object whose name is not a string', { name: 42, message: 'socket closed' }],
+      ['a function, which has a name', function send() {}],
+    ])('names a rejection with %s UnknownError, at once, and logs it', async (_case, rejection) => {
       const client = { send: jest.fn(() => Promise.reject(rejection)) } as unknown as DynamoDBDocumentClient;
 
-      const { result } = await enrichmentHandler({ client }).invoke();
+      const { result, record, elapsedMs } = await enrichmentHandler({ client }).invoke();
 
-      expect(result.outcome).toEqual({ status: 'failed', reason: 'UnknownError' });
+      expect(result).toEqual({ outcome: { status: 'failed', reason: 'UnknownError' }, lease: undefined });
+      expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'UnknownError' }]);
+      expect(elapsedMs).toBeLessThan(20);
+      expect(output.fields('WARN')).toEqual([
+        {
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'UnknownError',
+          errorName: 'UnknownError',
+          attempts: 1,
+          budgetMs: 2000,
+        },
+      ]);
+    });
+
+    it.each([
+      ['a Node code that is no system error code', 'ERR_HTTP2_STREAM_ERROR'],
+      ['a code that only ends like one', 'UND_ERR_SOCKET'],
+      ['a code that is not a string', { toString: (): string => 'ECONNRESET' }],
+    ])('keeps the error name as the reason for %s', async (_case, code) => {
+      ddb.on(GetCommand).rejects(Object.assign(new Error('stream closed'), { name: 'Http2StreamError', code }));
+
+      const { result } = await enrichmentHandler().invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'Http2StreamError' });
+      expect(output.fields('WARN')).toEqual([
+        {
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'Http2StreamError',
+          errorName: 'Http2StreamError',
+          attempts: 1,
+          budgetMs: 2000,
+        },
+      ]);
+    });
+
+    it('logs the failure with every field an operator reads, and nothing more', async () => {
+      ddb.on(GetCommand).rejects(Object.assign(accessDenied(), { code: 'EACCES' }));
+
+      await enrichmentHandler().invoke(lambdaContext(1700));
+
+      expect(output.fields('WARN')).toEqual([
+        {
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'EACCES',
+          errorName: 'AccessDeniedException',
+          errorCode: 'EACCES',
+          httpStatusCode: 400,
+          attempts: 1,
+          budgetMs: 1200,
+        },
+      ]);
     });
   });
 
@@ -336,6 +414,16 @@ describe('leaseEnrichment', () => {
       expect(send.mock.calls[0]?.[1].abortSignal.aborted).toBe(true);
       expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'timeout' }]);
       expect(output.logs('WARN')[0]).toMatchObject({ reason: 'timeout', budgetMs: 2000 });
+    });
+
+    it('never retries once the budget has run out, whatever retryOn names', async () => {
+      const { send, client } = hungClient();
+
+      const { result, elapsedMs } = await enrichmentHandler({ client, retryOn: ['timeout', 'DeadlineExceededError', 'AbortError'] }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'timeout' });
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(elapsedMs).toBeLessThan(2020);
     });
 
     it('counts the backoff wait against the budget and aborts it', async () => {
@@ -380,12 +468,45 @@ describe('leaseEnrichment', () => {
       expect(elapsedMs).toBeLessThan(720);
     });
 
+    it('uses the whole budget when the context tells the time left as no number', async () => {
+      const { client } = hungClient();
+      const context = { ...lambdaContext(), getRemainingTimeInMillis: () => undefined as unknown as number };
+
+      const { result, elapsedMs } = await enrichmentHandler({ client }).invoke(context);
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'timeout' });
+      expect(elapsedMs).toBeGreaterThanOrEqual(2000);
+      expect(elapsedMs).toBeLessThan(2020);
+    });
+
     it('skips, without asking, when the Lambda has no time to spare', async () => {
       const { result } = await enrichmentHandler().invoke(lambdaContext(500));
 
       expect(result.outcome).toEqual({ status: 'skipped', reason: 'no-time-left' });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
-      expect(output.logs('WARN')).toEqual([expect.objectContaining({ reason: 'no-time-left' })]);
+      expect(output.fields('WARN')).toEqual([
+        { message: 'Too little time left to look the lease up; enrichment skipped', reason: 'no-time-left' },
+      ]);
+    });
+
+    it('leaves no timer pending when the budget runs out during the backoff wait', async () => {
+      ddb.on(GetCommand).callsFake(async () => {
+        await after(1800);
+        throw throttling();
+      });
+
+      await enrichmentHandler().invoke();
+
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('leaves a request that answered alone when its budget runs out later', async () => {
+      const send = jest.fn((_command: unknown, _options: { abortSignal: AbortSignal }) => Promise.resolve({ Item: LEASE }));
+
+      await enrichmentHandler({ client: { send } as unknown as DynamoDBDocumentClient }).invoke();
+      await jest.advanceTimersByTimeAsync(5000);
+
+      expect(send.mock.calls[0]?.[1].abortSignal.aborted).toBe(false);
     });
   });
 
@@ -403,7 +524,12 @@ describe('leaseEnrichment', () => {
       const { result } = await enrichmentHandler({}, null).invoke();
 
       expect(result.outcome).toEqual({ status: 'skipped', reason: 'no-lease-key-middleware' });
-      expect(output.logs('ERROR')).toEqual([expect.objectContaining({ reason: 'no-lease-key-middleware' })]);
+      expect(output.fields('ERROR')).toEqual([
+        {
+          message: 'No lease key decision: use the leaseKey middleware before leaseEnrichment; enrichment skipped',
+          reason: 'no-lease-key-middleware',
+        },
+      ]);
     });
 
     it('with an ERROR naming LEASE_TABLE_NAME when no table is configured', async () => {
@@ -442,10 +568,17 @@ describe('leaseEnrichment', () => {
       expect(runs.map((run) => run.record?.circuitOpened)).toEqual([false, false, false, false, true, false]);
       expect(runs[5]?.result.outcome).toEqual({ status: 'skipped', reason: 'circuit-open' });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 5);
-      expect(output.logs('WARN').map((line) => line.message)).toEqual([
-        ...Array(5).fill('Lease lookup failed; notification goes without lease context'),
-        'Circuit breaker opened: lease lookups paused',
-        'Circuit breaker open; enrichment skipped',
+      expect(output.fields('WARN').slice(4)).toEqual([
+        {
+          message: 'Lease lookup failed; notification goes without lease context',
+          reason: 'AccessDeniedException',
+          errorName: 'AccessDeniedException',
+          httpStatusCode: 400,
+          attempts: 1,
+          budgetMs: 2000,
+        },
+        { message: 'Circuit breaker opened: lease lookups paused', reason: 'circuit-opened' },
+        { message: 'Circuit breaker open; enrichment skipped', reason: 'circuit-open' },
       ]);
     });
 
@@ -461,10 +594,12 @@ describe('leaseEnrichment', () => {
       jest.advanceTimersByTime(1_000);
       const probe = await invoke();
 
+      const next = await invoke();
+
       expect(probe.result.outcome).toEqual({ status: 'enriched' });
-      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-      expect(output.logs('INFO')).toEqual([expect.objectContaining({ message: 'Circuit breaker closed: lease lookups resumed' })]);
-      expect((await invoke()).result.outcome).toEqual({ status: 'enriched' });
+      expect(next.result.outcome).toEqual({ status: 'enriched' });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 2);
+      expect(output.fields('INFO')).toEqual([{ message: 'Circuit breaker closed: lease lookups resumed' }]);
     });
 
     it('opens again when the probe fails', async () => {
@@ -617,11 +752,27 @@ describe('leaseEnrichment options', () => {
     expect(() => leaseEnrichmentValidateOptions({ logger, ...options } as unknown as LeaseEnrichmentOptions)).toThrow(message);
   });
 
-  it('rejects options that are not an object', () => {
-    const make = () => leaseEnrichment(null as unknown as LeaseEnrichmentOptions);
+  it.each([
+    [{ retryDelayMs: 0 }],
+    [{ retryDelayMs: 2 ** 31 - 1 }],
+    [{ budgetMs: 0.5 }],
+    [{ budgetMs: 2 ** 31 - 1 }],
+    [{ reserveMs: 0 }],
+    [{ retryOn: [] }],
+  ])('accepts %p, at the edge of what it takes', (options) => {
+    expect(() => leaseEnrichment({ logger, tableName: TABLE, ...options })).not.toThrow();
+  });
+
+  it.each([
+    [null, 'null'],
+    [[{ logger }], 'array'],
+    ['LeaseTable', 'string'],
+  ])('rejects options that are not an object: %p', (options, got) => {
+    const make = () => leaseEnrichment(options as unknown as LeaseEnrichmentOptions);
 
     expect(make).toThrow(TypeError);
-    expect(make).toThrow('leaseEnrichment: options must be an object, got null');
+    expect(make).toThrow(`leaseEnrichment: options must be an object, got ${got}`);
+    expect(make).toThrow(expect.objectContaining({ cause: { package: 'lease-enrichment', data: { source: 'leaseEnrichment' } } }));
   });
 
   it('takes an option given as undefined as its default', async () => {

@@ -48,6 +48,20 @@ describe('leaseKey', () => {
       expect(warnings()).toEqual([]);
     });
 
+    it("leaves its decision under the documented key, 'lease-enrichment.key', for middlewares of the user's own", async () => {
+      let internal: Record<string, unknown> = {};
+      const handler = middy()
+        .use(leaseKey({ logger: testLogger() }))
+        .before((request) => {
+          internal = request.internal;
+        })
+        .handler(() => 'notification sent');
+
+      await handler(leaseEvent({ userEmail: ADA, uuid: UUID }), lambdaContext());
+
+      expect(internal['lease-enrichment.key']).toEqual({ key: { userEmail: ADA, uuid: UUID } });
+    });
+
     it('prefers a leaseId object over flat fields', async () => {
       const decision = await decide(
         leaseEvent({ leaseId: { userEmail: ADA, uuid: UUID }, userEmail: 'other@example.gov.uk', uuid: 'other' }),
@@ -182,7 +196,10 @@ describe('leaseKey', () => {
 
       expect(decision).toEqual({ problems: [{ field: '(event)', problem: 'malformed' }] });
       expect(output.logs('ERROR')).toEqual([
-        expect.objectContaining({ message: 'Lease key extractor threw; enrichment skipped' }),
+        expect.objectContaining({
+          message: 'Lease key extractor threw; enrichment skipped',
+          error: expect.objectContaining({ name: 'SyntaxError' }),
+        }),
       ]);
     });
   });
