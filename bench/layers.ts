@@ -30,7 +30,8 @@ const discardedMetrics: Pick<Metrics, 'addMetric'> = {
   addMetric: () => discardedMetrics as Metrics,
 };
 
-const bareGetItem = (): ((event: LeaseEvent) => Promise<unknown>) => {
+/** The bare GetItem handler, with a client of its own. */
+const bareGetItem = (): Handler => {
   const lookUp = createBareHandler();
   return (event) => lookUp(event as Parameters<typeof lookUp>[0]);
 };
@@ -81,22 +82,19 @@ const withSteps = (count: number): Handler => {
  * with clients of its own. The bare handler comes from this bundle too, so that it and the layers
  * run the same copy of the SDK: a handler of another bundle runs colder code beside them.
  */
-export const buildLayers = (): { readonly bare: Handler; readonly layers: Layer[] } => {
-  const bare = createBareHandler();
-  return {
-    bare: (event) => bare(event as Parameters<typeof bare>[0]),
-    layers: [
-      { name: 'middy', adds: 'Middy around the bare GetItem, no middleware', handler: withSteps(0) },
-      ...STEPS.map((step, index) => ({ name: step.name, adds: step.adds, handler: withSteps(index + 1) })),
-      {
-        name: 'logMetrics',
-        adds: 'metrics stored and flushed as one EMF document: the notification handler',
-        handler: createNotificationHandler({
-          logger: createLogger(),
-          metrics: createMetrics(),
-          client: createLeaseDocumentClient(),
-        }) as unknown as Handler,
-      },
-    ],
-  };
-};
+export const buildLayers = (): { readonly bare: Handler; readonly layers: Layer[] } => ({
+  bare: bareGetItem(),
+  layers: [
+    { name: 'middy', adds: 'Middy around the bare GetItem, no middleware', handler: withSteps(0) },
+    ...STEPS.map((step, index) => ({ name: step.name, adds: step.adds, handler: withSteps(index + 1) })),
+    {
+      name: 'logMetrics',
+      adds: 'metrics stored and flushed as one EMF document: the notification handler',
+      handler: createNotificationHandler({
+        logger: createLogger(),
+        metrics: createMetrics(),
+        client: createLeaseDocumentClient(),
+      }) as unknown as Handler,
+    },
+  ],
+});
