@@ -27,8 +27,7 @@ export const createBareHandler = (): BareHandler => {
   return async (event) => {
     const { leaseId, userEmail, uuid } = event.detail;
     // Same key the stack's extractor finds, with none of its checks.
-    const key =
-      typeof leaseId === 'object' ? { userEmail: leaseId.userEmail, uuid: leaseId.uuid } : { userEmail, uuid: uuid ?? leaseId };
+    const key = typeof leaseId === 'object' ? { userEmail: leaseId.userEmail, uuid: leaseId.uuid } : { userEmail, uuid: uuid ?? leaseId };
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key }));
     return Item;
   };

@@ -2,10 +2,11 @@
  * esbuild bundles of the two handlers, built the way a Lambda deployment builds them, and of the
  * benchmark's own child-process scripts.
  */
-import { build, type Metafile } from 'esbuild';
+
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
 
 /** esbuild's target: the Node.js major of the function's Lambda runtime, `nodejs24.x`. */
 export const BUNDLE_TARGET = 'node24';

@@ -119,10 +119,12 @@ const panel = (item: WarmFigures, offsetY: number): string[] => {
   out.push(
     `<rect x="${legendX - 6}" y="${offsetY + MARGIN.top + 2}" width="256" height="58" fill="#ffffff" fill-opacity="0.9" stroke="#cccccc"/>`,
   );
-  ([
-    ['stack', item.stack],
-    ['bare', item.bare],
-  ] as const).forEach(([name, summary], index) => {
+  (
+    [
+      ['stack', item.stack],
+      ['bare', item.bare],
+    ] as const
+  ).forEach(([name, summary], index) => {
     const ly = offsetY + MARGIN.top + 8 + index * 18;
     out.push(
       `<rect x="${legendX}" y="${ly}" width="12" height="12" fill="${COLORS[name]}" fill-opacity="0.6" stroke="${COLORS[name]}"/>`,

@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createNotificationHandler, inputOutputAtDebug, notify, type LeaseEvent } from '../src/handlers/notification.js';
+import { createNotificationHandler, inputOutputAtDebug, type LeaseEvent, notify } from '../src/handlers/notification.js';
 import { enrichmentReport } from '../src/middleware/enrichment-report/index.js';
 import { createLeaseDocumentClient, leaseEnrichment } from '../src/middleware/lease-enrichment/index.js';
 import { leaseKey } from '../src/middleware/lease-key/index.js';
@@ -51,7 +51,11 @@ interface Step {
 // The notification handler's middlewares but logMetrics, in its order.
 const STEPS: readonly Step[] = [
   { name: 'injectLambdaContext', adds: "Powertools' Lambda context on the Logger", make: ({ logger }) => injectLambdaContext(logger) },
-  { name: 'input/output logger', adds: 'the event and the notification at DEBUG (silent at INFO)', make: ({ logger }) => inputOutputAtDebug(logger) },
+  {
+    name: 'input/output logger',
+    adds: 'the event and the notification at DEBUG (silent at INFO)',
+    make: ({ logger }) => inputOutputAtDebug(logger),
+  },
   { name: 'leaseKey', adds: 'the lease key found and checked', make: ({ logger }) => leaseKey({ logger }) },
   {
     name: 'leaseEnrichment',

@@ -4,7 +4,7 @@
  */
 import { BUNDLE_TARGET, type PackageDelta } from './bundle.js';
 import type { InitSamples } from './cold-start.js';
-import { medianPairedDifference, summarize, type Summary } from './stats.js';
+import { medianPairedDifference, type Summary, summarize } from './stats.js';
 import type { WarmRun } from './warm.js';
 
 /** The issue's goals: the stack's figure divided by the bare handler's, at most this. */
@@ -203,8 +203,7 @@ export const missedGoals = ({ cold, warm }: Figures, margin: number): MissedGoal
     .map(({ figure, row }) => ({ figure, ratio: row.ratio, limit: row.goal! + margin }));
 
 /** `pass` when the ratio is within its goal, `miss` when not, empty when the figure has no goal. */
-export const verdict = (row: Comparison): '' | 'pass' | 'miss' =>
-  row.goal === undefined ? '' : row.ratio <= row.goal ? 'pass' : 'miss';
+export const verdict = (row: Comparison): '' | 'pass' | 'miss' => (row.goal === undefined ? '' : row.ratio <= row.goal ? 'pass' : 'miss');
 
 const cells = (row: Comparison): string[] => [
   row.label,
@@ -301,7 +300,9 @@ export const markdownReport = (figures: Figures, histogramFile: string): string 
     `- Machine: ${info.cpu} (${info.cores} cores), ${info.os}, Node ${info.node}, esbuild ${info.esbuild}`,
     `- Local DynamoDB: ${info.engines.join(', ') || 'none (cold start only)'}`,
     ...(warm.length > 0
-      ? [`- Warm path: ${info.warmup} warm-up then ${info.iterations} measured iterations per engine, both handlers each iteration, order random per iteration (seed ${info.seed})`]
+      ? [
+          `- Warm path: ${info.warmup} warm-up then ${info.iterations} measured iterations per engine, both handlers each iteration, order random per iteration (seed ${info.seed})`,
+        ]
       : []),
     ...(cold ? [`- Cold start: ${info.coldRuns} fresh processes per handler, interleaved`] : []),
     `- Reproduce: \`${info.command}\``,
@@ -334,7 +335,7 @@ export const markdownReport = (figures: Figures, histogramFile: string): string 
       '',
       `Both handlers bundled alike with esbuild: \`platform: node\`, \`format: esm\`, \`target: ${BUNDLE_TARGET}\`, \`minify\`,`,
       '`mainFields: [module, main]`, a `createRequire` banner for CommonJS dependencies, and everything',
-      "bundled, the AWS SDK included, so that each bundle is self-contained. Init is `await import(bundle)`",
+      'bundled, the AWS SDK included, so that each bundle is self-contained. Init is `await import(bundle)`',
       'timed inside a fresh `node` process with a Lambda-like environment; stack and bare alternate.',
       '',
       markdownTable(cold.rows),
@@ -350,7 +351,10 @@ export const markdownReport = (figures: Figures, histogramFile: string): string 
       '| --- | ---: | ---: | ---: |',
       ...cold.deltas
         .slice(0, 12)
-        .map((item) => `| ${item.name} | ${kib(item.stackBytes)} | ${kib(item.bareBytes)} | ${item.deltaBytes > 0 ? '+' : ''}${kib(item.deltaBytes)} |`),
+        .map(
+          (item) =>
+            `| ${item.name} | ${kib(item.stackBytes)} | ${kib(item.bareBytes)} | ${item.deltaBytes > 0 ? '+' : ''}${kib(item.deltaBytes)} |`,
+        ),
       '',
     );
   }
@@ -383,7 +387,7 @@ export const markdownReport = (figures: Figures, histogramFile: string): string 
       'The notification handler built up one middleware at a time (`bench/layers.ts`), each layer with its own',
       'client, Logger and Metrics, run after the main measurement: the bare handler and every layer each',
       `iteration, in a random order, ${run.layers.bareMs.length} iterations. *Adds* is the median over iterations of`,
-      "(this layer − the one before it), *total* of (this layer − bare); the last layer is the notification handler.",
+      '(this layer − the one before it), *total* of (this layer − bare); the last layer is the notification handler.',
       '',
       '| layer | what it adds | adds | total | p50 | ratio |',
       '| --- | --- | ---: | ---: | ---: | ---: |',

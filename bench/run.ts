@@ -4,25 +4,26 @@
  * and histogram to `bench/results/tmp/`; `--write` updates the committed `bench/results/latest.md`
  * and `bench/results/latency-histogram.svg` instead. Timings never fail the run.
  */
-import { version as esbuildVersion } from 'esbuild';
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { version as esbuildVersion } from 'esbuild';
 import type { LocalEngine } from '../local/dynamodb.js';
 import { bundleHandler, bundleScript, packageDeltas } from './bundle.js';
 import { measureInit } from './cold-start.js';
 import { histogramSvg } from './histogram.js';
 import {
+  type ColdFigures,
   coldFigures,
   consoleReport,
+  type Figures,
   markdownReport,
   missedGoals,
-  warmFigures,
-  type ColdFigures,
-  type Figures,
   type WarmFigures,
+  warmFigures,
 } from './report.js';
 import { runWarm } from './warm.js';
 

@@ -60,10 +60,7 @@ export const summarize = (samples: readonly number[]): Summary => {
  */
 export const medianPairedDifference = (a: readonly number[], b: readonly number[]): number => {
   const length = Math.min(a.length, b.length);
-  return percentile(
-    sortedCopy(Array.from({ length }, (_, index) => a[index]! - b[index]!)),
-    50,
-  );
+  return percentile(sortedCopy(Array.from({ length }, (_, index) => a[index]! - b[index]!)), 50);
 };
 
 /**

@@ -105,7 +105,9 @@ const logBytesPerInvocation = async (handler: Handler, rawEvents: readonly strin
   try {
     for (const raw of rawEvents) await handler(JSON.parse(raw), lambdaContext());
   } finally {
-    streams.forEach((stream, index) => (stream.write = originals[index]!));
+    streams.forEach((stream, index) => {
+      stream.write = originals[index]!;
+    });
   }
   return bytes / rawEvents.length;
 };
@@ -189,7 +191,9 @@ const run = async (request: WarmRequest): Promise<WarmResult> => {
   const asQualified = (expected: QualifiedEvent, stackResult: unknown, bareResult: unknown): boolean => {
     const notification = stackResult as StackResult;
     const item = bareResult as { uuid?: string } | undefined;
-    return notification.enrichment?.status === expected.outcome && notification.lease?.uuid === expected.uuid && item?.uuid === expected.uuid;
+    return (
+      notification.enrichment?.status === expected.outcome && notification.lease?.uuid === expected.uuid && item?.uuid === expected.uuid
+    );
   };
 
   // stderr is a file (see warm.ts): its growth is what the measured iterations wrote to it.

@@ -2,11 +2,12 @@
  * Warm path: both handlers against one local DynamoDB, seeded with the fixture leases, invoked in
  * interleaved order by a worker process (`warm-worker.ts`).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import { fork } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createLeaseTable, LOCAL_CLIENT_CONFIG, putLeases, startLocalDynamoDB, type LocalEngine } from '../local/dynamodb.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SeedItem } from '../local/dynamodb.js';
+import { createLeaseTable, LOCAL_CLIENT_CONFIG, type LocalEngine, putLeases, startLocalDynamoDB } from '../local/dynamodb.js';
 import { BENCH_TABLE_NAME, lambdaEnvironment } from './environment.js';
 import type { WarmMessage, WarmRequest, WarmResult } from './protocol.js';
 

@@ -22,9 +22,7 @@ export const parseLine = (text: string): Record<string, unknown> | undefined => 
   if (!text.startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
@@ -72,14 +70,13 @@ export const logLines = (lines: readonly CapturedLine[]): Record<string, unknown
 export const emfMetrics = (lines: readonly CapturedLine[]): Record<string, number[]> => {
   const metrics: Record<string, number[]> = {};
   for (const { json } of lines) {
-    const directives = (json?._aws as { CloudWatchMetrics?: { Metrics?: { Name?: unknown }[] }[] } | undefined)
-      ?.CloudWatchMetrics;
+    const directives = (json?._aws as { CloudWatchMetrics?: { Metrics?: { Name?: unknown }[] }[] } | undefined)?.CloudWatchMetrics;
     if (!json || !Array.isArray(directives)) continue;
     for (const { Metrics = [] } of directives) {
       for (const { Name } of Metrics) {
         if (typeof Name !== 'string') continue;
         const values = [json[Name]].flat().filter((value): value is number => typeof value === 'number');
-        (metrics[Name] ??= []).push(...values);
+        metrics[Name] = [...(metrics[Name] ?? []), ...values];
       }
     }
   }

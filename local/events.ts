@@ -33,8 +33,7 @@ export class EventsFileError extends Error {
 const typeName = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 
-const isEvent = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isEvent = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const READ_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -75,7 +74,10 @@ export const parseEvents = (text: string): EventsFile => {
     throw new EventsFileError(`holds ${typeName(whole)}, not an event or an array of events`);
   }
   // One line that fails to parse as the whole file is a broken JSON document, not a one-line list.
-  const lines = content.split(/\r?\n/).map((line, index) => ({ line, number: index + 1 })).filter(({ line }) => line.trim());
+  const lines = content
+    .split(/\r?\n/)
+    .map((line, index) => ({ line, number: index + 1 }))
+    .filter(({ line }) => line.trim());
   if (content.trimStart().startsWith('[') || lines.length === 1) {
     throw new EventsFileError(`is not valid JSON: ${jsonProblem(wholeError)}`);
   }

@@ -22,14 +22,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 
 /** What the proxy can do to a request instead of passing it through. */
-export type FaultKind =
-  | 'throttle'
-  | 'throttle-on-demand'
-  | 'server-error'
-  | 'access-denied'
-  | 'resource-not-found'
-  | 'drop'
-  | 'hang';
+export type FaultKind = 'throttle' | 'throttle-on-demand' | 'server-error' | 'access-denied' | 'resource-not-found' | 'drop' | 'hang';
 
 /** Every fault kind, for argument checking and loops. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -176,8 +169,7 @@ const endToEnd = (headers: IncomingHttpHeaders): OutgoingHttpHeaders =>
 const crc32 = (data: Buffer): number => zlibCrc32(data) >>> 0;
 
 // DynamoDB's request ids are 52 characters of [A-Z0-9].
-const requestId = (): string =>
-  [...randomBytes(52)].map((byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[byte % 36]).join('');
+const requestId = (): string => [...randomBytes(52)].map((byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[byte % 36]).join('');
 
 const sendError = (response: ServerResponse, { status, body }: ErrorReply): void => {
   const payload = Buffer.from(JSON.stringify(body), 'utf8');

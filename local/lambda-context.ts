@@ -1,5 +1,5 @@
-import type { Context } from 'aws-lambda';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
 
 export interface LambdaContextOptions {
   /** Default `lease-enrichment`. */

@@ -6,7 +6,7 @@ import type { LeaseNotification } from '../src/handlers/notification.js';
 import { EnrichmentMetric } from '../src/metric-names.js';
 import type { LeaseKeyProblem } from '../src/middleware/types.js';
 import { maskEmails, maskEmailsReplacer } from '../src/observability.js';
-import { emfMetrics, logLines, type CapturedLine } from './capture.js';
+import { type CapturedLine, emfMetrics, logLines } from './capture.js';
 
 /** One event replayed through the handler, and what the handler said about it. */
 export interface ReplayResult {
@@ -83,6 +83,7 @@ export const outcomeOf = (result: ReplayResult): string => {
 
 /** Printable: emails masked, control characters replaced, cut to `width`. */
 const cell = (value: string, width = Infinity): string => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
   const text = maskEmails(value).replace(/[\u0000-\u001f\u007f]/g, '?');
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 };
@@ -119,9 +120,7 @@ export const formatTable = (results: readonly ReplayResult[]): string[] => {
   const rightAligned = new Set([0, 4, 5]);
   const line = (row: string[]) =>
     row
-      .map((value, column) =>
-        rightAligned.has(column) ? value.padStart(widths[column] ?? 0) : value.padEnd(widths[column] ?? 0),
-      )
+      .map((value, column) => (rightAligned.has(column) ? value.padStart(widths[column] ?? 0) : value.padEnd(widths[column] ?? 0)))
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
@@ -145,7 +144,9 @@ export const formatSummary = (results: readonly ReplayResult[]): string => {
 /** The handler's own lines for one event, indented, emails masked; EMF as one compact line. */
 export const formatOutput = (result: ReplayResult): string[] => {
   const lines = result.output.filter((line) => !line.json || !('_aws' in line.json)).map((line) => `    ${cell(line.text)}`);
-  const metrics = Object.entries(result.metrics).map(([name, values]) => `${name} ${values.map((v) => Math.round(v * 100) / 100).join(',')}`);
+  const metrics = Object.entries(result.metrics).map(
+    ([name, values]) => `${name} ${values.map((v) => Math.round(v * 100) / 100).join(',')}`,
+  );
   if (metrics.length > 0) lines.push(`    EMF: ${metrics.join(' · ')}`);
   return lines;
 };
@@ -169,7 +170,10 @@ export const formatJson = (result: ReplayResult, verbose: boolean): string =>
       ...(result.note ? { note: result.note } : {}),
       ...(result.notification ? { notification: result.notification } : { error: result.error }),
       ...(verbose
-        ? { logs: result.output.map((line) => line.json ?? line.text).filter((line) => typeof line === 'string' || !('_aws' in line)), metrics: result.metrics }
+        ? {
+            logs: result.output.map((line) => line.json ?? line.text).filter((line) => typeof line === 'string' || !('_aws' in line)),
+            metrics: result.metrics,
+          }
         : {}),
     },
     maskEmailsReplacer,

@@ -6,35 +6,21 @@
  * seeds LeaseTable, and points the handler at it through the fault proxy, which stages the built-in
  * table faults. External mode (`LEASE_TABLE_NAME` set): reads that table and never writes to it.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { performance } from 'node:perf_hooks';
+
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { handler as notificationHandler, LeaseEvent } from '../src/handlers/notification.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ENV, readEnv } from '../src/config.js';
+import type { LeaseEvent, handler as notificationHandler } from '../src/handlers/notification.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../src/metric-names.js';
 import { maskEmails } from '../src/observability.js';
 import { captureStdio } from './capture.js';
-import {
-  createLeaseTable,
-  LOCAL_CLIENT_CONFIG,
-  putLeases,
-  startLocalDynamoDB,
-  type LocalDynamoDB,
-  type LocalEngine,
-} from './dynamodb.js';
+import { createLeaseTable, LOCAL_CLIENT_CONFIG, type LocalDynamoDB, type LocalEngine, putLeases, startLocalDynamoDB } from './dynamodb.js';
 import { builtInScenarios, EventsFileError, fixtureLeases, readEvents, type Scenario } from './events.js';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { lambdaContext } from './lambda-context.js';
-import {
-  formatJson,
-  formatOutput,
-  formatSummary,
-  formatTable,
-  readEventFields,
-  readInvocation,
-  type ReplayResult,
-} from './report.js';
+import { formatJson, formatOutput, formatSummary, formatTable, type ReplayResult, readEventFields, readInvocation } from './report.js';
 
 const TABLE_NAME = 'LeaseTable';
 const ENGINES: readonly LocalEngine[] = ['dynalite', 'dynamodb-local'];
@@ -109,21 +95,22 @@ interface Options {
   readonly help: boolean;
 }
 
+const ARGUMENTS = {
+  options: {
+    events: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    engine: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+  allowPositionals: false,
+} as const;
+
 const parseOptions = (args: string[]): Options => {
-  let values;
+  let values: ReturnType<typeof parseArgs<typeof ARGUMENTS>>['values'];
   try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        events: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        engine: { type: 'string' },
-        verbose: { type: 'boolean', short: 'v', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseArgs({ args, ...ARGUMENTS }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -148,7 +135,8 @@ type Target =
 
 const startEmbedded = async (engine: LocalEngine, scenarios: readonly Scenario[]): Promise<Target> => {
   const db = await startLocalDynamoDB(engine).catch((error: unknown) => {
-    const hint = engine === 'dynamodb-local' ? ' (DynamoDB Local needs Java 17 or later on PATH; the default engine, dynalite, needs nothing)' : '';
+    const hint =
+      engine === 'dynamodb-local' ? ' (DynamoDB Local needs Java 17 or later on PATH; the default engine, dynalite, needs nothing)' : '';
     throw new Error(`could not start ${engine}: ${(error as Error).message}${hint}`, { cause: error });
   });
   try {
@@ -218,10 +206,7 @@ const replay = async (handler: Handler, scenario: Scenario, index: number, proxy
   return { ...base, error: { name: String(error?.name ?? 'Error'), message: maskEmails(String(error?.message ?? error)) } };
 };
 
-const describeEvents = async (
-  options: Options,
-  external: boolean,
-): Promise<{ scenarios: Scenario[]; source: string }> => {
+const describeEvents = async (options: Options, external: boolean): Promise<{ scenarios: Scenario[]; source: string }> => {
   if (options.eventsPath !== undefined) {
     const path = resolve(process.env.INIT_CWD ?? process.cwd(), options.eventsPath);
     const { events, format } = await readEvents(path);

@@ -8,14 +8,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, _, type KeywordCxt } from 'ajv';
+import { _, Ajv, type KeywordCxt } from 'ajv';
 // A CommonJS module: its default export is module.exports, whose own .default is the function.
 import standalone from 'ajv/dist/standalone/index.js';
 import { leaseKeySchema } from '../src/middleware/lease-key/schema.js';
 
-export const generatedPath = fileURLToPath(
-  new URL('../src/middleware/lease-key/validate-lease-key.generated.js', import.meta.url),
-);
+export const generatedPath = fileURLToPath(new URL('../src/middleware/lease-key/validate-lease-key.generated.js', import.meta.url));
 const typesPath = generatedPath.replace(/\.js$/, '.d.ts');
 
 const HEADER =

@@ -8,10 +8,11 @@
  * Uses only what the handler module has always exported, so the same file measures older code too.
  * Log output is swallowed (its bytes counted); DynamoDB is a stub that answers at once.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { lambdaContext } from '../local/lambda-context.js';
 import { createNotificationHandler, type LeaseEvent } from '../src/handlers/notification.js';
 import { maskEmailsReplacer } from '../src/observability.js';

@@ -50,8 +50,7 @@ const isUnicodeSpace = (code: number): boolean =>
   code === 0x3000 ||
   code === 0xfeff;
 
-const isAddressChar = (code: number): boolean =>
-  code < 0x80 ? ASCII_ADDRESS_CHARS[code] === 1 : !isUnicodeSpace(code);
+const isAddressChar = (code: number): boolean => (code < 0x80 ? ASCII_ADDRESS_CHARS[code] === 1 : !isUnicodeSpace(code));
 
 /** RFC 5321 `dtext`: what may sit between the brackets of an IP literal. */
 const isLiteralChar = (code: number): boolean =>

@@ -5,8 +5,9 @@
  * @example
  * import { enrichmentReport, EnrichmentMetric } from 'lease-enrichment/enrichment-report';
  */
-export * from './middleware/enrichment-report/index.js';
-export { EnrichmentMetric, DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
-export { ENRICHMENT_INTERNAL } from './middleware/types.js';
+
 export type { EnrichmentMetricName } from './metric-names.js';
+export { DEFAULT_METRICS_NAMESPACE, EnrichmentMetric } from './metric-names.js';
+export * from './middleware/enrichment-report/index.js';
 export type { EnrichmentRecord, LeaseInternal, LeaseLogger } from './middleware/types.js';
+export { ENRICHMENT_INTERNAL } from './middleware/types.js';

@@ -5,8 +5,10 @@
  * @example
  * import { leaseEnrichment, createLeaseDocumentClient, type LeaseEnrichmentContext } from 'lease-enrichment/lease-enrichment';
  */
+
+export type { LeaseKey, LeaseRecord, LeaseSummary } from './lease.js';
+export { leaseSummary } from './lease.js';
 export * from './middleware/lease-enrichment/index.js';
-export { ENRICHMENT_INTERNAL, LEASE_KEY_INTERNAL } from './middleware/types.js';
 export type {
   EnrichmentRecord,
   LeaseEnrichmentContext,
@@ -16,5 +18,4 @@ export type {
   QueryAttempt,
   SkipReason,
 } from './middleware/types.js';
-export { leaseSummary } from './lease.js';
-export type { LeaseKey, LeaseRecord, LeaseSummary } from './lease.js';
+export { ENRICHMENT_INTERNAL, LEASE_KEY_INTERNAL } from './middleware/types.js';

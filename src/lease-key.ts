@@ -5,7 +5,8 @@
  * @example
  * import { leaseKey, ownField, type LeaseKeyExtractor } from 'lease-enrichment/lease-key';
  */
-export * from './middleware/lease-key/index.js';
-export { LEASE_KEY_INTERNAL } from './middleware/types.js';
-export type { LeaseInternal, LeaseKeyDecision, LeaseKeyProblem, LeaseLogger } from './middleware/types.js';
+
 export type { LeaseKey } from './lease.js';
+export * from './middleware/lease-key/index.js';
+export type { LeaseInternal, LeaseKeyDecision, LeaseKeyProblem, LeaseLogger } from './middleware/types.js';
+export { LEASE_KEY_INTERNAL } from './middleware/types.js';

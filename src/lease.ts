@@ -127,7 +127,9 @@ export type LeaseFieldType<F extends LeaseField> = F extends keyof NarrowerTypes
   : KindTypes[(typeof LEASE_FIELDS)[F]['kind']];
 
 // A narrower type must still be of the field's kind: `status: number` here would not compile.
-const narrowerTypesMatchKinds: { [F in keyof NarrowerTypes]: NarrowerTypes[F] extends KindTypes[(typeof LEASE_FIELDS)[F]['kind']] ? true : never } = {
+const narrowerTypesMatchKinds: {
+  [F in keyof NarrowerTypes]: NarrowerTypes[F] extends KindTypes[(typeof LEASE_FIELDS)[F]['kind']] ? true : never;
+} = {
   status: true,
   budgetThresholds: true,
   durationThresholds: true,

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
 import { LEASE_FUNCTION_RUNTIME } from '../cdk/lib/lease-enrichment-function.js';
 
 // The deployed function's runtime is the source of truth: `nodejs24.x` means Node.js 24.
@@ -17,7 +17,7 @@ describe('the Node.js the tests run on', () => {
   });
 
   it("is the one the `node` dev dependency brings, with that major's types", () => {
-    expect(packageJson.devDependencies['node']?.split('.')[0]).toBe(String(lambdaMajor));
+    expect(packageJson.devDependencies.node?.split('.')[0]).toBe(String(lambdaMajor));
     expect(packageJson.devDependencies['@types/node']?.split('.')[0]).toBe(String(lambdaMajor));
   });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { DeploymentConfigError } from '../lib/config.js';
 import { createLeaseEnrichmentApp } from '../lib/app.js';
+import { DeploymentConfigError } from '../lib/config.js';
 
 try {
   // The CLI passes cdk.json's context and -c values through the environment; App reads them from there.

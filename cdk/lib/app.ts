@@ -1,6 +1,6 @@
-import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readDeploymentConfig, type DeploymentConfig } from './config.js';
+import { type DeploymentConfig, readDeploymentConfig } from './config.js';
 import { LeaseEnrichmentStack } from './lease-enrichment-stack.js';
 
 /** The app, its one stack, and the settings it was built from. */

@@ -57,9 +57,7 @@ export type LeaseTableSource =
   | { readonly from: 'arn'; readonly leaseTableArn: string; readonly key: LeaseTableKey };
 
 /** Where the function's successful results (the notifications) are delivered. */
-export type OnSuccessDestination =
-  | { readonly type: 'sqs' }
-  | { readonly type: 'eventbridge'; readonly eventBus: string };
+export type OnSuccessDestination = { readonly type: 'sqs' } | { readonly type: 'eventbridge'; readonly eventBus: string };
 
 /** The deployment's settings, read from CDK context and checked. */
 export interface DeploymentConfig {
@@ -110,10 +108,8 @@ const KEY_ARN_FORM = 'arn:aws:kms:<region>:<account>:key/<key id>';
 const NO_CUSTOMER_KEY = ['aws-owned', 'aws-managed'] as const;
 
 // A table, never an index or stream, and no wildcards: the one resource the function may read.
-const TABLE_ARN =
-  /^arn:aws(?:-[a-z]+)*:dynamodb:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})$/;
-const EVENT_BUS_ARN =
-  /^arn:aws(?:-[a-z]+)*:events:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):event-bus\/([A-Za-z0-9._\-/]{1,256})$/;
+const TABLE_ARN = /^arn:aws(?:-[a-z]+)*:dynamodb:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})$/;
+const EVENT_BUS_ARN = /^arn:aws(?:-[a-z]+)*:events:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):event-bus\/([A-Za-z0-9._\-/]{1,256})$/;
 const EVENT_BUS_NAME = /^[A-Za-z0-9._\-/]{1,256}$/;
 // A key, never an alias: IAM matches kms:Decrypt on the key's ARN.
 const KEY_ARN = /^arn:aws(?:-[a-z]+)*:kms:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):key\/((?:mrk-)?[0-9a-f-]{32,36})$/;
@@ -129,17 +125,15 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
 /** The parts of a LeaseTable ARN, or `undefined` when the value is not a table ARN. */
-export const parseLeaseTableArn = (
-  value: string,
-): { region: string; account: string; tableName: string } | undefined => {
-  const match = TABLE_ARN.exec(value);
-  return match ? { region: match[1]!, account: match[2]!, tableName: match[3]! } : undefined;
+export const parseLeaseTableArn = (value: string): { region: string; account: string; tableName: string } | undefined => {
+  const [, region, account, tableName] = TABLE_ARN.exec(value) ?? [];
+  return region && account && tableName ? { region, account, tableName } : undefined;
 };
 
 /** The parts of a KMS key ARN, or `undefined` when the value is not one. */
 export const parseKmsKeyArn = (value: string): { region: string; account: string; keyId: string } | undefined => {
-  const match = KEY_ARN.exec(value);
-  return match ? { region: match[1]!, account: match[2]!, keyId: match[3]! } : undefined;
+  const [, region, account, keyId] = KEY_ARN.exec(value) ?? [];
+  return region && account && keyId ? { region, account, keyId } : undefined;
 };
 
 /** Reads context by key; `app.node.tryGetContext` fits. */
@@ -220,16 +214,16 @@ export const readDeploymentConfig = (
     region = explicitRegion ?? environment.region ?? '';
     if (!REGION.test(region)) throw lookupNeeds(CONTEXT_KEY.region, 'region', 'eu-west-2');
     if (text(keyKey) !== undefined) {
-      throw mistake(keyKey, `CDK context ${keyKey} goes with ${tableKey}; with ${namespaceKey}, ISB's configuration names the key`, '<unset>');
+      throw mistake(
+        keyKey,
+        `CDK context ${keyKey} goes with ${tableKey}; with ${namespaceKey}, ISB's configuration names the key`,
+        '<unset>',
+      );
     }
     leaseTable = { from: 'isb-namespace', namespace };
   } else {
     if (leaseTableArn === undefined) {
-      throw mistake(
-        tableKey,
-        `Set CDK context ${namespaceKey} to ISB's namespace, or ${tableKey} and ${keyKey}`,
-        TABLE_ARN_FORM,
-      );
+      throw mistake(tableKey, `Set CDK context ${namespaceKey} to ISB's namespace, or ${tableKey} and ${keyKey}`, TABLE_ARN_FORM);
     }
     const table = parseLeaseTableArn(leaseTableArn);
     if (!table) {
@@ -248,7 +242,7 @@ export const readDeploymentConfig = (
       throw mistake(
         tableKey,
         `CDK context ${tableKey} is a table in account ${table.account}, but the stack deploys to account ${account}; ` +
-          'the function must run in the LeaseTable\'s account',
+          "the function must run in the LeaseTable's account",
         TABLE_ARN_FORM,
       );
     }
@@ -304,7 +298,7 @@ export const readDeploymentConfig = (
     throw mistake(
       CONTEXT_KEY.eventBus,
       `Set CDK context ${CONTEXT_KEY.eventBus} to ISB's event bus, ${busForm} ` +
-        "(ISB publishes lease events only to its own bus; find it with: aws events list-event-buses --query \"EventBuses[?contains(Name, 'ISBEventBus')]\")",
+        '(ISB publishes lease events only to its own bus; find it with: aws events list-event-buses --query "EventBuses[?contains(Name, \'ISBEventBus\')]")',
       '<bus name>',
     );
   }
@@ -317,11 +311,7 @@ export const readDeploymentConfig = (
   } else if (destination === 'eventbridge') {
     const eventBus = bus(successBusKey);
     if (eventBus === undefined) {
-      throw mistake(
-        successBusKey,
-        `Set CDK context ${successBusKey} to ${busForm} when ${destinationKey} is eventbridge`,
-        '<bus name>',
-      );
+      throw mistake(successBusKey, `Set CDK context ${successBusKey} to ${busForm} when ${destinationKey} is eventbridge`, '<bus name>');
     }
     onSuccess = { type: 'eventbridge', eventBus };
   } else {
@@ -364,15 +354,11 @@ export const readDeploymentConfig = (
     onSuccess,
     serviceName: text(CONTEXT_KEY.serviceName) ?? CONFIG_DEFAULTS.serviceName,
     metricsNamespace:
-      checked(CONTEXT_KEY.metricsNamespace, METRICS_NAMESPACE, 'a CloudWatch namespace', metricsNamespace) ??
-      metricsNamespace,
+      checked(CONTEXT_KEY.metricsNamespace, METRICS_NAMESPACE, 'a CloudWatch namespace', metricsNamespace) ?? metricsNamespace,
     knownFingerprints,
     logLevel,
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
-    queryLatencyP99ThresholdMs: positive(
-      CONTEXT_KEY.queryLatencyP99ThresholdMs,
-      CONFIG_DEFAULTS.queryLatencyP99ThresholdMs,
-    ),
+    queryLatencyP99ThresholdMs: positive(CONTEXT_KEY.queryLatencyP99ThresholdMs, CONFIG_DEFAULTS.queryLatencyP99ThresholdMs),
     degradedEnrichmentThresholdPercent: positive(
       CONTEXT_KEY.degradedEnrichmentThresholdPercent,
       CONFIG_DEFAULTS.degradedEnrichmentThresholdPercent,

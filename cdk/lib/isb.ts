@@ -10,8 +10,7 @@ import { CONTEXT_KEY, DeploymentConfigError, type LeaseTableSource } from './con
  * @example
  * isbDataConfigurationParameter('myisb'); // => 'InnovationSandbox_myisb_Data_Configuration'
  */
-export const isbDataConfigurationParameter = (namespace: string): string =>
-  `InnovationSandbox_${namespace}_Data_Configuration`;
+export const isbDataConfigurationParameter = (namespace: string): string => `InnovationSandbox_${namespace}_Data_Configuration`;
 
 /** The LeaseTable as the function reads it: its ARN, and its KMS key when it has one of its own. */
 export interface ResolvedLeaseTable {
@@ -40,7 +39,10 @@ const lookUpIsbLeaseTable = (scope: Construct, namespace: string): ResolvedLease
   const arnOf = (service: string, resource: string, resourceName: string): string =>
     stack.formatArn({ service, resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   if (value === `dummy-value-for-${parameter}`) {
-    return { leaseTableArn: arnOf('dynamodb', 'table', 'dummy-lease-table'), kmsKeyArn: arnOf('kms', 'key', '00000000-0000-0000-0000-000000000000') };
+    return {
+      leaseTableArn: arnOf('dynamodb', 'table', 'dummy-lease-table'),
+      kmsKeyArn: arnOf('kms', 'key', '00000000-0000-0000-0000-000000000000'),
+    };
   }
   let configuration: unknown;
   try {

@@ -1,10 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type FunctionOptions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
 import { ENV } from '../../src/config.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../../src/metric-names.js';
 import { parseKmsKeyArn, parseLeaseTableArn } from './config.js';
@@ -32,9 +32,7 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const requir
  */
 export const grantLeaseGetItem = (grantee: iam.IGrantable, leaseTableArn: string): iam.Grant => {
   if (!Token.isUnresolved(leaseTableArn) && !parseLeaseTableArn(leaseTableArn)) {
-    throw new Error(
-      `Not a DynamoDB table ARN: "${leaseTableArn}" (want arn:aws:dynamodb:<region>:<account>:table/<name>)`,
-    );
+    throw new Error(`Not a DynamoDB table ARN: "${leaseTableArn}" (want arn:aws:dynamodb:<region>:<account>:table/<name>)`);
   }
   return iam.Grant.addToPrincipal({ grantee, actions: [...LEASE_TABLE_ACTIONS], resourceArns: [leaseTableArn] });
 };

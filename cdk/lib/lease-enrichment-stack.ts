@@ -1,15 +1,15 @@
-import { ArnFormat, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
+  type AlarmProps,
   ComparisonOperator,
+  type IMetric,
   MathExpression,
   Metric,
   TreatMissingData,
-  type AlarmProps,
-  type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { EventBus, Match, Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -63,9 +63,7 @@ const secureQueue = (scope: Construct, id: string, props: QueueProps = {}): Queu
   });
 
 const eventBusFrom = (scope: Construct, id: string, nameOrArn: string): IEventBus =>
-  nameOrArn.startsWith('arn:')
-    ? EventBus.fromEventBusArn(scope, id, nameOrArn)
-    : EventBus.fromEventBusName(scope, id, nameOrArn);
+  nameOrArn.startsWith('arn:') ? EventBus.fromEventBusArn(scope, id, nameOrArn) : EventBus.fromEventBusName(scope, id, nameOrArn);
 
 /**
  * The notification Lambda behind EventBridge: a rule on the lease events, the function (with
@@ -266,9 +264,7 @@ export class LeaseEnrichmentStack extends Stack {
 
     return {
       queryLatencyP99: alarm('QueryLatencyP99Alarm', {
-        alarmDescription:
-          `p99 of LeaseTable GetItem attempts above ${settings.queryLatencyP99ThresholdMs} ms. ` +
-          runbook('enrichment-latency'),
+        alarmDescription: `p99 of LeaseTable GetItem attempts above ${settings.queryLatencyP99ThresholdMs} ms. ${runbook('enrichment-latency')}`,
         metric: enrichmentMetric(EnrichmentMetric.QueryLatency, 'p99'),
         threshold: settings.queryLatencyP99ThresholdMs,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -5,10 +5,10 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 }
 import { leaseSummary } from '../lease.js';
 import { enrichmentReport } from '../middleware/enrichment-report/index.js';
 import { createLeaseDocumentClient, leaseEnrichment } from '../middleware/lease-enrichment/index.js';
-import { leaseKey, ownField, type LeaseKeyExtractor } from '../middleware/lease-key/index.js';
+import { type LeaseKeyExtractor, leaseKey, ownField } from '../middleware/lease-key/index.js';
 import type { LeaseEnrichmentContext, LeaseInternal } from '../middleware/types.js';
-import type { NotificationHandlerDependencies } from './notification.js';
 import { createLogger, createMetrics } from '../observability.js';
+import type { NotificationHandlerDependencies } from './notification.js';
 
 /**
  * `GET /leases/{uuid}` for the signed-in user: the same three lease middlewares as the notification

@@ -1,18 +1,14 @@
-import { LogLevelThreshold, type Logger } from '@aws-lambda-powertools/logger';
+import { type Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import inputOutputLogger from '@middy/input-output-logger';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { leaseSummary, type LeaseSummary } from '../lease.js';
-import { enrichmentReport, type EnrichmentReportOptions } from '../middleware/enrichment-report/index.js';
-import {
-  createLeaseDocumentClient,
-  leaseEnrichment,
-  type LeaseEnrichmentOptions,
-} from '../middleware/lease-enrichment/index.js';
+import { type LeaseSummary, leaseSummary } from '../lease.js';
 import { contained } from '../middleware/contained.js';
+import { type EnrichmentReportOptions, enrichmentReport } from '../middleware/enrichment-report/index.js';
+import { createLeaseDocumentClient, type LeaseEnrichmentOptions, leaseEnrichment } from '../middleware/lease-enrichment/index.js';
 import { leaseKey, ownField } from '../middleware/lease-key/index.js';
 import type { LeaseEnrichmentContext, LeaseEnrichmentOutcome, LeaseInternal } from '../middleware/types.js';
 import { createLogger, createMetrics } from '../observability.js';
@@ -84,12 +80,7 @@ export type NotificationHandlerDependencies = Omit<LeaseEnrichmentOptions, 'logg
  * @example
  * const handler = createNotificationHandler({ logger, metrics, client, circuitBreaker });
  */
-export const createNotificationHandler = ({
-  logger,
-  metrics,
-  knownFingerprints,
-  ...enrichment
-}: NotificationHandlerDependencies) => {
+export const createNotificationHandler = ({ logger, metrics, knownFingerprints, ...enrichment }: NotificationHandlerDependencies) => {
   return middy<LeaseEvent, LeaseNotification, Error, LeaseEnrichmentContext, LeaseInternal>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))

@@ -45,11 +45,7 @@ const reportFailure = (source: string, call: string, error: unknown): void => {
  * const logger = contained(options.logger, ['debug', 'info', 'warn', 'error'], 'leaseKey');
  * logger.warn('Lease key invalid'); // a broken logger costs a stderr line, not the notification
  */
-export const contained = <T extends object, K extends keyof T & string>(
-  target: T,
-  methods: readonly K[],
-  source: string,
-): Pick<T, K> => {
+export const contained = <T extends object, K extends keyof T & string>(target: T, methods: readonly K[], source: string): Pick<T, K> => {
   const view: Partial<Record<K, (...args: unknown[]) => unknown>> = {};
   for (const method of methods) {
     const call = `${method}()`;

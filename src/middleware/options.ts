@@ -45,12 +45,8 @@ export type OptionsSchema = Readonly<Record<string, OptionRule>>;
 
 const typeName = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
-const optionError = (
-  kind: typeof TypeError | typeof RangeError,
-  source: string,
-  option: string,
-  problem: string,
-): Error => new kind(`${source}: option '${option}' ${problem}`, { cause: { package: PACKAGE_NAME, data: { source, option } } });
+const optionError = (kind: typeof TypeError | typeof RangeError, source: string, option: string, problem: string): Error =>
+  new kind(`${source}: option '${option}' ${problem}`, { cause: { package: PACKAGE_NAME, data: { source, option } } });
 
 const checkNumber = (source: string, option: string, rule: Extract<OptionRule, { type: 'number' }>, value: number): void => {
   const range = (problem: string) => optionError(RangeError, source, option, `${problem}, got ${value}`);
@@ -74,7 +70,8 @@ const checkRule = (source: string, option: string, rule: OptionRule, value: unkn
   switch (rule.type) {
     case 'number':
       if (typeof value !== 'number') throw type('a number');
-      return checkNumber(source, option, rule, value);
+      checkNumber(source, option, rule, value);
+      return;
     case 'boolean':
     case 'function':
       if (typeof value !== rule.type) throw type(`a ${rule.type}`);
@@ -84,7 +81,8 @@ const checkRule = (source: string, option: string, rule: OptionRule, value: unkn
       return;
     case 'strings':
       if (!Array.isArray(value)) throw type('an array of strings');
-      return checkStrings(source, option, value);
+      checkStrings(source, option, value);
+      return;
     case 'iterable':
       if (typeof value !== 'object' || value === null || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
         throw type('an iterable of strings');

@@ -26,9 +26,7 @@ export interface LeaseKeyProblem {
  * What the lease key middleware decided, for the enrichment middleware: a checked key, or the
  * problems that made it skip.
  */
-export type LeaseKeyDecision =
-  | { readonly key: LeaseKey }
-  | { readonly problems: readonly LeaseKeyProblem[] };
+export type LeaseKeyDecision = { readonly key: LeaseKey } | { readonly problems: readonly LeaseKeyProblem[] };
 
 /**
  * The outcome of one enrichment, as the handler sees it.
@@ -42,12 +40,7 @@ export type LeaseEnrichmentOutcome =
   | { readonly status: 'skipped'; readonly reason: SkipReason }
   | { readonly status: 'failed'; readonly reason: string };
 
-export type SkipReason =
-  | 'invalid-lease-key'
-  | 'no-lease-key-middleware'
-  | 'no-table-configured'
-  | 'no-time-left'
-  | 'circuit-open';
+export type SkipReason = 'invalid-lease-key' | 'no-lease-key-middleware' | 'no-table-configured' | 'no-time-left' | 'circuit-open';
 
 /** One GetItem attempt: how long the query took and what it gave. */
 export interface QueryAttempt {

@@ -1,9 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
 import { cdkJsonContext, ISB, ISB_SETTINGS, NO_BUNDLING } from './synth.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,12 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
 import {
   CONFIG_DEFAULTS,
   CONTEXT_KEY,
-  DeploymentConfigError,
-  readDeploymentConfig,
   type DeploymentConfig,
+  DeploymentConfigError,
   type DeploymentEnvironment,
+  readDeploymentConfig,
 } from '../../cdk/lib/config.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../../src/metric-names.js';
 
@@ -80,8 +80,16 @@ describe('readDeploymentConfig', () => {
   it.each([
     ['an alias', 'arn:aws:kms:eu-west-2:123456789012:alias/AwsSolutions/InnovationSandbox/myisb/table', 'is not a KMS key ARN'],
     ['a key id', '4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f', 'is not a KMS key ARN'],
-    ['a key in another account', 'arn:aws:kms:eu-west-2:210987654321:key/4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f', 'is a key in 210987654321 eu-west-2'],
-    ['a key in another region', 'arn:aws:kms:us-east-1:123456789012:key/4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f', 'is a key in 123456789012 us-east-1'],
+    [
+      'a key in another account',
+      'arn:aws:kms:eu-west-2:210987654321:key/4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+      'is a key in 210987654321 eu-west-2',
+    ],
+    [
+      'a key in another region',
+      'arn:aws:kms:us-east-1:123456789012:key/4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+      'is a key in 123456789012 us-east-1',
+    ],
   ])('rejects %s as the key, naming leaseTableKmsKeyArn', (_what, value, message) => {
     const error = failure({ leaseTableKmsKeyArn: value });
 
@@ -95,12 +103,12 @@ describe('readDeploymentConfig', () => {
     expect(read({ leaseTableKmsKeyArn: mrk }).leaseTable).toMatchObject({ key: { type: 'customer-managed', keyArn: mrk } });
   });
 
-  it("fails naming eventBus when it is missing: ISB publishes only to its own bus, and the message says how to find it", () => {
+  it('fails naming eventBus when it is missing: ISB publishes only to its own bus, and the message says how to find it', () => {
     const error = failure({ eventBus: undefined });
 
     expect(error.key).toBe(CONTEXT_KEY.eventBus);
     expect(error.message).toContain("Set CDK context eventBus to ISB's event bus");
-    expect(error.message).toContain("aws events list-event-buses --query \"EventBuses[?contains(Name, 'ISBEventBus')]\"");
+    expect(error.message).toContain('aws events list-event-buses --query "EventBuses[?contains(Name, \'ISBEventBus\')]"');
   });
 
   it("reads ISB's namespace instead of the ARNs, and deploys where the credentials point", () => {
@@ -109,8 +117,20 @@ describe('readDeploymentConfig', () => {
       { account: '111122223333', region: 'us-west-2' },
     );
 
-    expect(config).toMatchObject({ account: '111122223333', region: 'us-west-2', leaseTable: { from: 'isb-namespace', namespace: 'myisb' } });
-    expect(read({ isbNamespace: 'myisb', leaseTableArn: undefined, leaseTableKmsKeyArn: undefined, account: '444455556666', region: 'eu-central-1' })).toMatchObject({
+    expect(config).toMatchObject({
+      account: '111122223333',
+      region: 'us-west-2',
+      leaseTable: { from: 'isb-namespace', namespace: 'myisb' },
+    });
+    expect(
+      read({
+        isbNamespace: 'myisb',
+        leaseTableArn: undefined,
+        leaseTableKmsKeyArn: undefined,
+        account: '444455556666',
+        region: 'eu-central-1',
+      }),
+    ).toMatchObject({
       account: '444455556666',
       region: 'eu-central-1',
     });
@@ -128,14 +148,23 @@ describe('readDeploymentConfig', () => {
 
   it.each([
     ['both ways to the table', { isbNamespace: 'myisb' }, CONTEXT_KEY.isbNamespace],
-    ['a key with the namespace', { isbNamespace: 'myisb', leaseTableArn: undefined, account: '123456789012', region: 'eu-west-2' }, CONTEXT_KEY.leaseTableKmsKeyArn],
-    ["a namespace ISB would refuse", { isbNamespace: 'my-isb', leaseTableArn: undefined }, CONTEXT_KEY.isbNamespace],
+    [
+      'a key with the namespace',
+      { isbNamespace: 'myisb', leaseTableArn: undefined, account: '123456789012', region: 'eu-west-2' },
+      CONTEXT_KEY.leaseTableKmsKeyArn,
+    ],
+    ['a namespace ISB would refuse', { isbNamespace: 'my-isb', leaseTableArn: undefined }, CONTEXT_KEY.isbNamespace],
   ])('rejects %s', (_what, context, key) => {
     expect(failure(context).key).toBe(key);
   });
 
   it.each([
-    ['the table', { leaseTableArn: 'arn:aws:dynamodb:eu-west-2:210987654321:table/isb-dev-LeaseTable', account: '123456789012' }, {}, CONTEXT_KEY.leaseTableArn],
+    [
+      'the table',
+      { leaseTableArn: 'arn:aws:dynamodb:eu-west-2:210987654321:table/isb-dev-LeaseTable', account: '123456789012' },
+      {},
+      CONTEXT_KEY.leaseTableArn,
+    ],
     ['the table, for the credentials in use', {}, { account: '210987654321' }, CONTEXT_KEY.leaseTableArn],
     ['the bus', { eventBus: 'arn:aws:events:eu-west-2:210987654321:event-bus/isb' }, {}, CONTEXT_KEY.eventBus],
   ])('fails synth for %s in another account than the stack', (_what, context, environment, key) => {
@@ -187,9 +216,10 @@ describe('readDeploymentConfig', () => {
   });
 
   it('delivers notifications to EventBridge when asked, and then needs the bus', () => {
-    expect(
-      read({ onSuccessDestination: 'eventbridge', onSuccessEventBus: 'notifications' }).onSuccess,
-    ).toEqual({ type: 'eventbridge', eventBus: 'notifications' });
+    expect(read({ onSuccessDestination: 'eventbridge', onSuccessEventBus: 'notifications' }).onSuccess).toEqual({
+      type: 'eventbridge',
+      eventBus: 'notifications',
+    });
 
     const error = failure({ onSuccessDestination: 'eventbridge' });
     expect(error.key).toBe(CONTEXT_KEY.onSuccessEventBus);
@@ -206,9 +236,7 @@ describe('readDeploymentConfig', () => {
   it('takes known fingerprints comma-separated (-c) or as a list (cdk.json)', () => {
     const fingerprints = ['0123456789abcdef', 'fedcba9876543210'];
 
-    expect(read({ knownFingerprints: ' 0123456789abcdef, fedcba9876543210,' }).knownFingerprints).toEqual(
-      fingerprints,
-    );
+    expect(read({ knownFingerprints: ' 0123456789abcdef, fedcba9876543210,' }).knownFingerprints).toEqual(fingerprints);
     expect(read({ knownFingerprints: fingerprints }).knownFingerprints).toEqual(fingerprints);
   });
 
@@ -220,9 +248,10 @@ describe('readDeploymentConfig', () => {
   });
 
   it('reads thresholds from strings, as -c gives them', () => {
-    expect(
-      read({ queryLatencyP99ThresholdMs: '150', degradedEnrichmentThresholdPercent: '2.5' }),
-    ).toMatchObject({ queryLatencyP99ThresholdMs: 150, degradedEnrichmentThresholdPercent: 2.5 });
+    expect(read({ queryLatencyP99ThresholdMs: '150', degradedEnrichmentThresholdPercent: '2.5' })).toMatchObject({
+      queryLatencyP99ThresholdMs: 150,
+      degradedEnrichmentThresholdPercent: 2.5,
+    });
   });
 
   it.each([

@@ -1,22 +1,22 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { spawnSync } from 'node:child_process';
-import { isBuiltin } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
-  LEASE_FUNCTION_RUNTIME,
-  LeaseEnrichmentFunction,
   grantLeaseGetItem,
   grantLeaseTableKeyDecrypt,
+  LEASE_FUNCTION_RUNTIME,
+  LeaseEnrichmentFunction,
 } from '../../cdk/lib/lease-enrichment-function.js';
 import { ENV } from '../../src/config.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from '../../src/metric-names.js';
-import { cdkJsonContext, identityStatements, ISB, resourceNamed, SECOND_TABLE_ARN } from './synth.js';
+import { cdkJsonContext, ISB, identityStatements, resourceNamed, SECOND_TABLE_ARN } from './synth.js';
 
 const TABLE_ARN = 'arn:aws:dynamodb:eu-west-2:123456789012:table/isb-dev-LeaseTable';
 const XRAY_STATEMENT = { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' };
@@ -101,7 +101,7 @@ describe('LeaseEnrichmentFunction', () => {
     ]);
   });
 
-  it('gives each function its own role: X-Ray, its own log group, its own table and that table\'s key', () => {
+  it("gives each function its own role: X-Ray, its own log group, its own table and that table's key", () => {
     const policyOf = (id: string) => {
       const roleId = resourceNamed(template, 'AWS::IAM::Role', `${id}Role`).id;
       const policy = Object.values(template.findResources('AWS::IAM::Policy')).find(
@@ -160,9 +160,7 @@ describe('LeaseEnrichmentFunction', () => {
     const code = readFileSync(`${dir}/index.mjs`, 'utf8');
 
     expect(functionOf(notification).Handler).toBe('index.handler');
-    expect(code.split('\n')[0]).toBe(
-      "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-    );
+    expect(code.split('\n')[0]).toBe("import { createRequire } from 'module'; const require = createRequire(import.meta.url);");
     expect(code).toContain('//# sourceMappingURL=index.mjs.map');
     expect(existsSync(`${dir}/index.mjs.map`)).toBe(true);
     // Minified: the 400 KB bundle has a handful of lines, those inside template literals.
@@ -171,9 +169,7 @@ describe('LeaseEnrichmentFunction', () => {
 
   it('bundles the AWS SDK instead of taking the runtime one: it imports nothing but Node built-ins', () => {
     const code = readFileSync(`${bundleOf(notification)}/index.mjs`, 'utf8');
-    const specifiers = [...code.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\(["']([^"']+)["']\)/g)].map(
-      (match) => match[1] ?? match[2],
-    );
+    const specifiers = [...code.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\(["']([^"']+)["']\)/g)].map((match) => match[1] ?? match[2]);
 
     expect(specifiers.length).toBeGreaterThan(0);
     expect(specifiers.filter((specifier) => !isBuiltin(specifier!))).toEqual([]);
@@ -238,11 +234,13 @@ describe('LeaseEnrichmentFunction', () => {
     const stack = Stack.of(notification);
 
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
-    const acknowledged = stack.node.findAll().flatMap((node) =>
-      node.node.metadata
-        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .map((entry) => ({ path: node.node.path, rules: Object.keys(entry.data as object) })),
-    );
+    const acknowledged = stack.node
+      .findAll()
+      .flatMap((node) =>
+        node.node.metadata
+          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .map((entry) => ({ path: node.node.path, rules: Object.keys(entry.data as object) })),
+      );
     expect(acknowledged).toEqual([
       { path: 'Functions/Notification/Role', rules: ['Annotation::AwsSolutions-IAM5[Resource::*]'] },
       { path: 'Functions/LeaseLookup/Role', rules: ['Annotation::AwsSolutions-IAM5[Resource::*]'] },
@@ -283,20 +281,15 @@ describe('grantLeaseGetItem', () => {
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     grantLeaseGetItem(role, TABLE_ARN);
 
-    expect(identityStatements(Template.fromStack(stack))).toEqual([
-      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE_ARN },
-    ]);
+    expect(identityStatements(Template.fromStack(stack))).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE_ARN }]);
   });
 
-  it.each([`${TABLE_ARN}/index/*`, 'arn:aws:dynamodb:eu-west-2:123456789012:table/*', '*'])(
-    'refuses %s, which is not one table',
-    (arn) => {
-      const stack = new Stack();
-      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  it.each([`${TABLE_ARN}/index/*`, 'arn:aws:dynamodb:eu-west-2:123456789012:table/*', '*'])('refuses %s, which is not one table', (arn) => {
+    const stack = new Stack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
 
-      expect(() => grantLeaseGetItem(role, arn)).toThrow(`Not a DynamoDB table ARN: "${arn}"`);
-    },
-  );
+    expect(() => grantLeaseGetItem(role, arn)).toThrow(`Not a DynamoDB table ARN: "${arn}"`);
+  });
 
   it('accepts a table ARN only known at deploy time', () => {
     const stack = new Stack();

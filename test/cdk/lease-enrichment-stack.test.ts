@@ -1,15 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
 import { createLeaseEnrichmentApp } from '../../cdk/lib/app.js';
 import { DeploymentConfigError } from '../../cdk/lib/config.js';
+import { isbDataConfigurationParameter } from '../../cdk/lib/isb.js';
 import { ENV } from '../../src/config.js';
 import { LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from '../../src/events.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from '../../src/metric-names.js';
-import { isbDataConfigurationParameter } from '../../cdk/lib/isb.js';
-import { cdkJsonContext, identityStatements, ISB, ISB_SETTINGS, NO_BUNDLING, resourceNamed, SECOND_TABLE_ARN, synthApp } from './synth.js';
+import { cdkJsonContext, ISB, ISB_SETTINGS, identityStatements, NO_BUNDLING, resourceNamed, SECOND_TABLE_ARN, synthApp } from './synth.js';
 
 /** ISB's data configuration parameter as CDK's context lookup caches it (cdk.context.json). */
 const ssmLookupKey = (namespace: string) =>
@@ -37,8 +37,7 @@ const arnOf = (template: Template, type: string, idPrefix: string) => ({
   'Fn::GetAtt': [resourceNamed(template, type, idPrefix).id, 'Arn'],
 });
 const queueArn = (template: Template, idPrefix: string) => arnOf(template, 'AWS::SQS::Queue', idPrefix);
-const alarm = (template: Template, idPrefix: string) =>
-  resourceNamed(template, 'AWS::CloudWatch::Alarm', idPrefix).Properties;
+const alarm = (template: Template, idPrefix: string) => resourceNamed(template, 'AWS::CloudWatch::Alarm', idPrefix).Properties;
 const functionProps = (template: Template) => resourceNamed(template, 'AWS::Lambda::Function', 'Notification').Properties;
 
 describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', () => {
@@ -256,10 +255,7 @@ describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', (
       const degraded = alarm(template, 'DegradedEnrichmentsAlarm');
       const inputs = Object.fromEntries(
         degraded.Metrics.filter((metric: { MetricStat?: unknown }) => metric.MetricStat).map(
-          (metric: { Id: string; MetricStat: { Metric: unknown; Stat: string; Period: number } }) => [
-            metric.Id,
-            metric.MetricStat,
-          ],
+          (metric: { Id: string; MetricStat: { Metric: unknown; Stat: string; Period: number } }) => [metric.Id, metric.MetricStat],
         ),
       );
       const sum = (metricName: string) => ({
@@ -322,7 +318,7 @@ describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', (
       });
     });
 
-    it("alarm when the rule fails to invoke the function, with the dimensions of a rule on a custom bus", () => {
+    it('alarm when the rule fails to invoke the function, with the dimensions of a rule on a custom bus', () => {
       expect(alarm(template, 'RuleFailedInvocationAlarm')).toMatchObject({
         Namespace: 'AWS/Events',
         MetricName: 'FailedInvocations',
@@ -355,7 +351,9 @@ describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', (
       expect(alarm(template, 'StaleNotificationAlarm')).toMatchObject({
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateAgeOfOldestMessage',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [resourceNamed(template, 'AWS::SQS::Queue', 'NotificationQueue').id, 'QueueName'] } }],
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [resourceNamed(template, 'AWS::SQS::Queue', 'NotificationQueue').id, 'QueueName'] } },
+        ],
         Statistic: 'Maximum',
         Threshold: 3600,
         ComparisonOperator: 'GreaterThanThreshold',
@@ -374,10 +372,13 @@ describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', (
       }
     });
 
-    it("link runbook sections that exist in docs/deployment.md", () => {
+    it('link runbook sections that exist in docs/deployment.md', () => {
       const docs = readFileSync(new URL('../../docs/deployment.md', import.meta.url), 'utf8');
       const anchors = [...docs.matchAll(/^#+ (.+)$/gm)].map(([, heading]) =>
-        heading!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'),
+        heading!
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
       );
       const linked = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
         ({ Properties }) => /#([a-z-]+)$/.exec(Properties.AlarmDescription)![1],
@@ -423,11 +424,13 @@ describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', (
     });
 
     it('is acknowledged only for the dead-letter queues without their own, and the X-Ray wildcard', () => {
-      const acknowledged = built.stack.node.findAll().flatMap((node) =>
-        node.node.metadata
-          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-          .map((entry) => ({ path: node.node.path, rules: Object.keys(entry.data as object) })),
-      );
+      const acknowledged = built.stack.node
+        .findAll()
+        .flatMap((node) =>
+          node.node.metadata
+            .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+            .map((entry) => ({ path: node.node.path, rules: Object.keys(entry.data as object) })),
+        );
 
       expect(acknowledged).toEqual([
         { path: 'LeaseEnrichment/FailedInvocationQueue', rules: ['Annotation::AwsSolutions-SQS3'] },
@@ -456,7 +459,9 @@ describe('LeaseEnrichmentStack with a second LeaseTable, encrypted with an AWS m
   it("deploys to that table's account and region, and nothing of the first ISB is left", () => {
     expect(built.stack.account).toBe('210987654321');
     expect(built.stack.region).toBe('us-east-1');
-    expect(JSON.stringify(built.template.toJSON())).not.toMatch(new RegExp(`${ISB.leaseTableName}|${ISB.kmsKeyId}|eu-west-2|${ISB.account}`));
+    expect(JSON.stringify(built.template.toJSON())).not.toMatch(
+      new RegExp(`${ISB.leaseTableName}|${ISB.kmsKeyId}|eu-west-2|${ISB.account}`),
+    );
   });
 });
 
@@ -517,9 +522,7 @@ describe('LeaseEnrichmentStack delivering notifications to EventBridge', () => {
   });
 
   it('sends successful results to the bus, failures still to the queue', () => {
-    expect(
-      resourceNamed(built.template, 'AWS::Lambda::EventInvokeConfig', 'Notification').Properties.DestinationConfig,
-    ).toEqual({
+    expect(resourceNamed(built.template, 'AWS::Lambda::EventInvokeConfig', 'Notification').Properties.DestinationConfig).toEqual({
       OnSuccess: { Destination: busArn },
       OnFailure: { Destination: queueArn(built.template, 'FailedInvocationQueue') },
     });
@@ -609,7 +612,12 @@ describe('the app, when the context is wrong', () => {
     );
 
   it.each([
-    ['the table', { leaseTableArn: undefined }, 'leaseTableArn', 'Set CDK context isbNamespace to ISB\'s namespace, or leaseTableArn and leaseTableKmsKeyArn'],
+    [
+      'the table',
+      { leaseTableArn: undefined },
+      'leaseTableArn',
+      "Set CDK context isbNamespace to ISB's namespace, or leaseTableArn and leaseTableKmsKeyArn",
+    ],
     ['the key', { leaseTableKmsKeyArn: undefined }, 'leaseTableKmsKeyArn', 'Set CDK context leaseTableKmsKeyArn to the ARN of the KMS key'],
     ['the bus', { eventBus: undefined }, 'eventBus', "Set CDK context eventBus to ISB's event bus"],
   ])('stops synth without %s, naming the key to set', (_what, overrides, key, message) => {

@@ -1,5 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
+import { Template } from 'aws-cdk-lib/assertions';
 import { createLeaseEnrichmentApp, type LeaseEnrichmentApp } from '../../cdk/lib/app.js';
 
 /** The context `cdk synth` reads from cdk.json: feature flags and defaults, no ISB settings. */
@@ -48,16 +48,15 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 
 /** Every statement of every identity policy in a template: inline role policies and AWS::IAM::Policy. */
 export const identityStatements = (template: Template): Statement[] => {
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).map(
-    (resource) => resource.Properties.PolicyDocument,
-  );
-  const inline = Object.values(template.findResources('AWS::IAM::Role')).flatMap(
-    (resource) => (resource.Properties.Policies ?? []).map((policy: { PolicyDocument: unknown }) => policy.PolicyDocument),
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((resource) => resource.Properties.PolicyDocument);
+  const inline = Object.values(template.findResources('AWS::IAM::Role')).flatMap((resource) =>
+    (resource.Properties.Policies ?? []).map((policy: { PolicyDocument: unknown }) => policy.PolicyDocument),
   );
   return [...policies, ...inline].flatMap((document: { Statement: Statement[] }) => document.Statement);
 };
 
 /** The single resource of a given type, by logical id prefix. */
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON that the tests index into
 export const resourceNamed = (template: Template, type: string, idPrefix: string): { id: string; Properties: any } => {
   const found = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(idPrefix));
   if (found.length !== 1) throw new Error(`Expected one ${type} named ${idPrefix}*, found ${found.length}`);

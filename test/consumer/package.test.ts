@@ -4,12 +4,13 @@
  * imports the package by name and runs it on dynalite. Uses the npm cache (`--prefer-offline`), so it
  * is quick, and works while the registry is slow.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { leaseSummary } from '../../src/lease.js';
 import { leaseRecords } from '../support/lambda.js';
 
@@ -40,9 +41,7 @@ interface Run {
 
 // The outer `npm test`'s settings (npm_config_*, lifecycle variables) must not leak into the consumer's npm.
 const cleanEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('npm_') || name === 'npm_config_cache'),
-  );
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_') || name === 'npm_config_cache'));
 
 const run = (command: string, args: string[], cwd: string): Promise<Run> =>
   new Promise((resolve) => {
@@ -104,74 +103,91 @@ describe('the package in a fresh project', () => {
   it('ships the compiled package and nothing of the repository', () => {
     const paths = packed.files.map((file) => file.path);
 
-    expect(paths).toEqual(expect.arrayContaining([
-      'dist/index.js',
-      'dist/index.d.ts',
-      'dist/index.js.map',
-      'dist/lease-key.js',
-      'dist/lease-enrichment.js',
-      'dist/enrichment-report.js',
-      'dist/middleware/lease-key/validate-lease-key.generated.js',
-      'dist/middleware/lease-key/validate-lease-key.generated.d.ts',
-      'README.md',
-      'CHANGELOG.md',
-      'LICENSE',
-      'package.json',
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/index.js.map',
+        'dist/lease-key.js',
+        'dist/lease-enrichment.js',
+        'dist/enrichment-report.js',
+        'dist/middleware/lease-key/validate-lease-key.generated.js',
+        'dist/middleware/lease-key/validate-lease-key.generated.d.ts',
+        'README.md',
+        'CHANGELOG.md',
+        'LICENSE',
+        'package.json',
+      ]),
+    );
     expect(paths.filter((path) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(path))).toEqual([]);
     expect(paths.filter((path) => /\.ts$/.test(path) && !/\.d\.ts$/.test(path))).toEqual([]);
     expect(paths.filter((path) => path.includes('handlers/'))).toEqual([]);
   });
 
-  it('has one copy of Middy, Powertools and the DynamoDB SDK in the tree', async () => {
-    for (const name of SINGLE_COPY) {
-      const listed = await succeed('npm', ['ls', '--all', '--parseable', name], project);
-      const copies = [...new Set(listed.trim().split('\n').filter(Boolean))];
+  it(
+    'has one copy of Middy, Powertools and the DynamoDB SDK in the tree',
+    async () => {
+      for (const name of SINGLE_COPY) {
+        const listed = await succeed('npm', ['ls', '--all', '--parseable', name], project);
+        const copies = [...new Set(listed.trim().split('\n').filter(Boolean))];
 
-      expect({ name, copies: copies.length }).toEqual({ name, copies: 1 });
-    }
-    const manifest = JSON.parse(await readFile(join(project, 'node_modules', 'lease-enrichment', 'package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-    };
-    expect(manifest.dependencies ?? {}).toEqual({});
-  }, TIMEOUT_MS);
+        expect({ name, copies: copies.length }).toEqual({ name, copies: 1 });
+      }
+      const manifest = JSON.parse(await readFile(join(project, 'node_modules', 'lease-enrichment', 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+      };
+      expect(manifest.dependencies ?? {}).toEqual({});
+    },
+    TIMEOUT_MS,
+  );
 
-  it("compiles the README's handler with a consumer's strict settings", async () => {
-    const compiled = await run(process.execPath, [TSC, '-p', project], project);
+  it(
+    "compiles the README's handler with a consumer's strict settings",
+    async () => {
+      const compiled = await run(process.execPath, [TSC, '-p', project], project);
 
-    expect(compiled.stdout + compiled.stderr).toBe('');
-    expect(compiled.code).toBe(0);
-  }, TIMEOUT_MS);
+      expect(compiled.stdout + compiled.stderr).toBe('');
+      expect(compiled.code).toBe(0);
+    },
+    TIMEOUT_MS,
+  );
 
-  it("runs the README's handler and the middlewares from plain JavaScript against dynalite", async () => {
-    const ran = await run(process.execPath, ['run.mjs'], project);
-    expect(ran.code).toBe(0);
-    const line = ran.stdout.split('\n').find((text) => text.startsWith('RESULT '));
-    const result = JSON.parse(line?.slice('RESULT '.length) ?? 'null') as {
-      readme: unknown[];
-      javascript: unknown;
-      exported: string[];
-      node: string;
-    };
+  it(
+    "runs the README's handler and the middlewares from plain JavaScript against dynalite",
+    async () => {
+      const ran = await run(process.execPath, ['run.mjs'], project);
+      expect(ran.code).toBe(0);
+      const line = ran.stdout.split('\n').find((text) => text.startsWith('RESULT '));
+      const result = JSON.parse(line?.slice('RESULT '.length) ?? 'null') as {
+        readme: unknown[];
+        javascript: unknown;
+        exported: string[];
+        node: string;
+      };
 
-    expect(result.readme).toEqual([
-      { detailType: 'LeaseReminder', enrichment: { status: 'enriched' }, lease: leaseSummary(LEASE) },
-      { detailType: 'LeaseReminder', enrichment: { status: 'not-found' } },
-      { detailType: 'LeaseReminder', enrichment: { status: 'skipped', reason: 'invalid-lease-key' } },
-    ]);
-    expect(result.javascript).toEqual({ enrichment: { status: 'enriched' }, status: 'Active' });
-    expect(result.exported).toEqual(expect.arrayContaining(['leaseKey', 'leaseEnrichment', 'enrichmentReport', 'CircuitBreaker']));
-    expect(result.node).toBe(process.version);
-    // The handlers' own lines: one WARN, naming the missing field; EMF in the default namespace; no address.
-    const warnings = ran.stderr.trim().split('\n').map((text) => JSON.parse(text) as Record<string, unknown>);
-    expect(warnings).toEqual([
-      expect.objectContaining({
-        level: 'WARN',
-        message: 'Lease key invalid; enrichment skipped',
-        problems: [{ field: 'detail.owner', problem: 'missing' }],
-      }),
-    ]);
-    expect(ran.stdout).toContain('"Namespace":"LeaseEnrichment"');
-    expect(ran.stdout + ran.stderr).not.toMatch(EMAIL_IN_CLEAR);
-  }, TIMEOUT_MS);
+      expect(result.readme).toEqual([
+        { detailType: 'LeaseReminder', enrichment: { status: 'enriched' }, lease: leaseSummary(LEASE) },
+        { detailType: 'LeaseReminder', enrichment: { status: 'not-found' } },
+        { detailType: 'LeaseReminder', enrichment: { status: 'skipped', reason: 'invalid-lease-key' } },
+      ]);
+      expect(result.javascript).toEqual({ enrichment: { status: 'enriched' }, status: 'Active' });
+      expect(result.exported).toEqual(expect.arrayContaining(['leaseKey', 'leaseEnrichment', 'enrichmentReport', 'CircuitBreaker']));
+      expect(result.node).toBe(process.version);
+      // The handlers' own lines: one WARN, naming the missing field; EMF in the default namespace; no address.
+      const warnings = ran.stderr
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text) as Record<string, unknown>);
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          level: 'WARN',
+          message: 'Lease key invalid; enrichment skipped',
+          problems: [{ field: 'detail.owner', problem: 'missing' }],
+        }),
+      ]);
+      expect(ran.stdout).toContain('"Namespace":"LeaseEnrichment"');
+      expect(ran.stdout + ran.stderr).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    TIMEOUT_MS,
+  );
 });

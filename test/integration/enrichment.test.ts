@@ -1,25 +1,25 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy.js';
+import { type FaultProxy, startFaultProxy } from '../../local/fault-proxy.js';
+import { EnrichmentMetric } from '../../src/metric-names.js';
 import { leaseFingerprint } from '../../src/middleware/enrichment-report/fingerprint.js';
 import type { LeaseKeyProblem } from '../../src/middleware/types.js';
 import { leaseEvents, leaseRecords } from '../support/lambda.js';
-import { EnrichmentMetric } from '../../src/metric-names.js';
-import { captureOutput, type CapturedOutput } from '../support/output.js';
+import { type CapturedOutput, captureOutput } from '../support/output.js';
+import { buildHandler, type TestHandler } from './handlers.js';
 import {
   declareUncoveredTargets,
   describeOnLocalEngine,
   EMAIL_IN_CLEAR,
+  eventFor,
+  type IntegrationTarget,
   NO_FIXTURES_ON_AWS,
   NO_PROXY_ON_AWS,
-  eventFor,
   ON_LOCAL_ENGINE,
   START_TIMEOUT_MS,
   startTarget,
   TARGET,
   unknownKey,
-  type IntegrationTarget,
 } from './harness.js';
-import { buildHandler, type TestHandler } from './handlers.js';
 
 /** What each fixture event must give, by the second group of its id. */
 const FIXTURE_OUTCOMES: Record<string, { status: string; leaseStatus?: string; problems?: LeaseKeyProblem[] }> = {

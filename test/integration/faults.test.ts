@@ -1,19 +1,19 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, jest } from '@jest/globals';
 import { request } from 'node:http';
-import { startFaultProxy, type FaultKind, type FaultProxy } from '../../local/fault-proxy.js';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, jest } from '@jest/globals';
+import { type FaultKind, type FaultProxy, startFaultProxy } from '../../local/fault-proxy.js';
 import { CircuitBreaker } from '../../src/middleware/lease-enrichment/index.js';
-import { captureOutput, type CapturedOutput } from '../support/output.js';
+import { type CapturedOutput, captureOutput } from '../support/output.js';
+import { buildHandler, type TestHandler } from './handlers.js';
 import {
   describeOnLocalEngine,
   eventFor,
+  type IntegrationTarget,
   NO_PROXY_ON_AWS,
-  sleep,
   START_TIMEOUT_MS,
+  sleep,
   startTarget,
   TARGET,
-  type IntegrationTarget,
 } from './harness.js';
-import { buildHandler, type TestHandler } from './handlers.js';
 
 // The hung-table test waits out the 2 s budget.
 jest.setTimeout(15_000);
@@ -52,7 +52,8 @@ describeOnLocalEngine(`table faults on the wire, through the fault proxy, on ${T
   });
 
   const getItems = () => proxy.requestsFor('GetItem');
-  const lookupFailure = () => output.logs('WARN').find((line) => line.message === 'Lease lookup failed; notification goes without lease context');
+  const lookupFailure = () =>
+    output.logs('WARN').find((line) => line.message === 'Lease lookup failed; notification goes without lease context');
 
   it('retries a throttled lookup once, at least 500 ms later, and enriches', async () => {
     proxy.inject('throttle', { times: 1 });

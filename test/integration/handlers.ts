@@ -41,4 +41,3 @@ export const buildHandler = (
     destroy: () => client.destroy(),
   };
 };
-

@@ -9,16 +9,11 @@
  * This module must not load src/handlers/notification.ts: the AC6 test loads that module itself,
  * after setting the environment it reads at load (handlers built from it live in ./handlers.ts).
  */
-import { describe, it } from '@jest/globals';
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+
 import { randomUUID } from 'node:crypto';
-import {
-  createLeaseTable,
-  LOCAL_CLIENT_CONFIG,
-  putLeases,
-  startLocalDynamoDB,
-  type LocalEngine,
-} from '../../local/dynamodb.js';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { describe, it } from '@jest/globals';
+import { createLeaseTable, LOCAL_CLIENT_CONFIG, type LocalEngine, putLeases, startLocalDynamoDB } from '../../local/dynamodb.js';
 import type { LeaseEvent } from '../../src/handlers/notification.js';
 import type { LeaseKey, LeaseRecord } from '../../src/lease.js';
 import { leaseEvent, leaseRecords } from '../support/lambda.js';
@@ -49,8 +44,7 @@ export const NO_PROXY_ON_AWS =
   'the fault proxy forwards plain HTTP to a local engine; in front of AWS it would break TLS and SigV4, which signs the Host header';
 
 /** Why tests of the fixture leases cannot run on AWS. */
-export const NO_FIXTURES_ON_AWS =
-  'they need the fixture leases, and the suite never writes to a real table';
+export const NO_FIXTURES_ON_AWS = 'they need the fixture leases, and the suite never writes to a real table';
 
 /** How long starting a target may take: a JVM for DynamoDB Local, a first TLS handshake for AWS. */
 export const START_TIMEOUT_MS = 60_000;
@@ -71,10 +65,8 @@ export const describeOnLocalEngine = (title: string, whyNotOnAws: string, body: 
 /** Which target is missing, stated as a skipped test, so a local run says what it did not cover. */
 export const declareUncoveredTargets = (): void => {
   if (TARGET === 'aws') return;
-  it.skip(
-    `on a real AWS table [not run: set LEASE_TABLE_NAME, LEASE_TEST_USER_EMAIL, LEASE_TEST_LEASE_UUID, AWS_REGION and credentials; see docs/local-run.md]`,
-    () => undefined,
-  );
+  it.skip(`on a real AWS table [not run: set LEASE_TABLE_NAME, LEASE_TEST_USER_EMAIL, LEASE_TEST_LEASE_UUID, AWS_REGION and credentials; see docs/local-run.md]`, () =>
+    undefined);
 };
 
 export interface IntegrationTarget {

@@ -3,7 +3,7 @@ import { LOCAL_CLIENT_CONFIG } from '../../local/dynamodb.js';
 import type { handler as notificationHandler } from '../../src/handlers/notification.js';
 import { lambdaContext } from '../support/lambda.js';
 import { captureOutput } from '../support/output.js';
-import { eventFor, percentile, START_TIMEOUT_MS, startTarget, TARGET, type IntegrationTarget } from './harness.js';
+import { eventFor, type IntegrationTarget, percentile, START_TIMEOUT_MS, startTarget, TARGET } from './harness.js';
 
 const LOOKUPS = 1000;
 const P99_LIMIT_MS = 200;
@@ -35,9 +35,10 @@ describe(`enrichment latency through the production handler module, on ${TARGET}
   it(
     `keeps p99 under ${P99_LIMIT_MS} ms over ${LOOKUPS} sequential lease lookups`,
     async () => {
-      const keys = target.seeded.length > 0
-        ? target.seeded.map((record) => ({ userEmail: String(record.userEmail), uuid: String(record.uuid) }))
-        : [target.knownLease];
+      const keys =
+        target.seeded.length > 0
+          ? target.seeded.map((record) => ({ userEmail: String(record.userEmail), uuid: String(record.uuid) }))
+          : [target.knownLease];
       const handlerMs: number[] = [];
       const output = captureOutput();
       let enriched = 0;
@@ -55,8 +56,7 @@ describe(`enrichment latency through the production handler module, on ${TARGET}
       }
       const queryMs = output.metric('EnrichmentQueryLatencyMs');
 
-      const figures = (values: number[]) =>
-        [50, 95, 99].map((p) => `p${p} ${percentile(values, p).toFixed(2)}`).join(' · ');
+      const figures = (values: number[]) => [50, 95, 99].map((p) => `p${p} ${percentile(values, p).toFixed(2)}`).join(' · ');
       console.log(
         [
           `AC6 on ${target.description}: ${LOOKUPS} sequential lookups through the handler`,

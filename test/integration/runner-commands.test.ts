@@ -2,12 +2,13 @@
  * The local runner as the docs tell people to run it: `npm start --silent -- --json` for scripts, and
  * external mode when what the SDK needs to reach the table is missing.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fixtureEvent } from '../support/lambda.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,9 +24,7 @@ interface Run {
 
 /** Runs a command in the project with the environment given, and nothing of the caller's AWS or npm setup. */
 const run = (command: string, args: string[], env: Record<string, string>): Promise<Run> => {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(AWS_|LEASE_|npm_)/.test(name)),
-  );
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|LEASE_|npm_)/.test(name)));
   return new Promise((resolve) => {
     execFile(command, args, { cwd: ROOT, env: { ...base, ...env }, timeout: RUN_TIMEOUT_MS }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
@@ -74,7 +73,11 @@ describe('npm start on an external table without what the SDK needs', () => {
   });
 
   it.concurrent.each([
-    ['a table name', 'TeamLeases', 'npm start: no AWS region for the table in LEASE_TABLE_NAME: set AWS_REGION, or a region in the AWS profile you use'],
+    [
+      'a table name',
+      'TeamLeases',
+      'npm start: no AWS region for the table in LEASE_TABLE_NAME: set AWS_REGION, or a region in the AWS profile you use',
+    ],
     [
       'a table ARN',
       'arn:aws:dynamodb:eu-west-2:123456789012:table/TeamLeases',

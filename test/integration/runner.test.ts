@@ -1,21 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createLeaseTable,
   LOCAL_CLIENT_CONFIG,
-  putLeases,
-  startLocalDynamoDB,
   type LocalDynamoDB,
   type LocalEngine,
+  putLeases,
+  startLocalDynamoDB,
 } from '../../local/dynamodb.js';
-import { parseEvents, EventsFileError } from '../../local/events.js';
-import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy.js';
-import { leaseEvents, leaseRecords, fixtureEvent } from '../support/lambda.js';
+import { EventsFileError, parseEvents } from '../../local/events.js';
+import { type FaultProxy, startFaultProxy } from '../../local/fault-proxy.js';
+import { fixtureEvent, leaseEvents, leaseRecords } from '../support/lambda.js';
 import { EMAIL_IN_CLEAR, START_TIMEOUT_MS, TARGET } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,8 +110,10 @@ describe(`npm start, on ${ENGINE}`, () => {
       expect(stdout).toContain(
         `Table:    LeaseTable, created and seeded with ${leaseRecords.length + 1} leases: fixtures/lease-records.json, and 1 for the scenarios`,
       );
-      expect(stdout).toMatch(/Events: {3}29 built-in: fixtures\/lease-events\.json, then 5 table faults staged by the fault proxy and a drifted record/);
-      expect(stdout).toMatch(/^ *#  event +detail-type +outcome +ms +GetItem +fingerprint +notes$/m);
+      expect(stdout).toMatch(
+        /Events: {3}29 built-in: fixtures\/lease-events\.json, then 5 table faults staged by the fault proxy and a drifted record/,
+      );
+      expect(stdout).toMatch(/^ *# {2}event +detail-type +outcome +ms +GetItem +fingerprint +notes$/m);
       const row = (id: string) => stdout.split('\n').find((line) => line.includes(`5d2f3c4b-${id}`)) ?? '';
       expect(row('0001')).toMatch(/LeaseRequested +enriched .* 1 +[0-9a-f]{16} PendingApproval/);
       expect(row('0016')).toMatch(/BlueprintDeploymentRequest +enriched .* 1 +[0-9a-f]{16} Provisioning/);
@@ -125,7 +127,9 @@ describe(`npm start, on ${ENGINE}`, () => {
       // In a plain Node process the SDK's own name for a reset connection comes through.
       expect(row('0104')).toMatch(/failed: ECONNRESET .* 1 +- +connection dropped/);
       expect(row('0105')).toMatch(/failed: timeout +2\d{3}\.\d +1 /);
-      expect(row('0106')).toMatch(/LeaseUnfrozen +enriched .* 1 +[0-9a-f]{16} Active +a record from a newer ISB; schema drift: unknown-field, schema-version$/);
+      expect(row('0106')).toMatch(
+        /LeaseUnfrozen +enriched .* 1 +[0-9a-f]{16} Active +a record from a newer ISB; schema drift: unknown-field, schema-version$/,
+      );
       expect(stdout.split('\n').filter((line) => line.includes('schema drift'))).toHaveLength(1);
       expect(stdout).toContain(
         '29 events, 29 notifications: 21 enriched, 3 skipped: invalid-lease-key, 1 not-found, 1 failed: throttled, 1 failed: AccessDeniedException, 1 failed: ECONNRESET, 1 failed: timeout',
@@ -149,7 +153,10 @@ describe(`npm start, on ${ENGINE}`, () => {
 
       expect(code).toBe(0);
       expect(stderr).toContain('Events:   2 from events.ndjson (one event per line)');
-      const results = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const results = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(results).toHaveLength(2);
       expect(results[0]).toMatchObject({
         index: 1,
@@ -180,31 +187,39 @@ describe(`npm start, on ${ENGINE}`, () => {
     ['--events without a file', ['--events'], "Option '--events <value>' argument missing"],
     ['a missing file', ['--events', '/no/such/ada.lovelace@example.gov.uk.json'], 'cannot read events file [email]: no such file'],
     ['an unknown engine', ['--engine', 'cassandra'], "unknown engine 'cassandra': use dynalite or dynamodb-local"],
-  ])('exits 2 with a message, not a stack trace, on %s', async (_title, args, message) => {
-    const { code, stdout, stderr } = await runCli(args);
+  ])(
+    'exits 2 with a message, not a stack trace, on %s',
+    async (_title, args, message) => {
+      const { code, stdout, stderr } = await runCli(args);
 
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(`npm start: ${message}`);
-    expect(stderr).toContain("Run 'npm start -- --help' for usage.");
-    expect(stderr).not.toMatch(NO_STACK_TRACE);
-    expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
-  }, RUN_TIMEOUT_MS);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`npm start: ${message}`);
+      expect(stderr).toContain("Run 'npm start -- --help' for usage.");
+      expect(stderr).not.toMatch(NO_STACK_TRACE);
+      expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   it.concurrent.each([
     ['an empty file', '', 'is empty'],
     ['invalid JSON', '{"detail": {"userEmail": "ada.lovelace@example.gov.uk"', 'is not valid JSON'],
-  ])('exits 2 on an events file with %s', async (_title, content, message) => {
-    const file = join(dir, `bad-${message.length}.json`);
-    await writeFile(file, content);
+  ])(
+    'exits 2 on an events file with %s',
+    async (_title, content, message) => {
+      const file = join(dir, `bad-${message.length}.json`);
+      await writeFile(file, content);
 
-    const { code, stderr } = await runCli(['--events', file]);
+      const { code, stderr } = await runCli(['--events', file]);
 
-    expect(code).toBe(2);
-    expect(stderr).toContain(`npm start: events file ${file} ${message}`);
-    expect(stderr).not.toMatch(NO_STACK_TRACE);
-    expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
-  }, RUN_TIMEOUT_MS);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`npm start: events file ${file} ${message}`);
+      expect(stderr).not.toMatch(NO_STACK_TRACE);
+      expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   it.concurrent('prints its usage on --help', async () => {
     const { code, stdout } = await runCli(['--help']);
@@ -251,7 +266,10 @@ describe(`npm start on an external table (LEASE_TABLE_NAME set), on ${ENGINE}`, 
     async () => {
       const file = join(dir, 'events.json');
       // LeaseApproved, LeaseDurationThresholdAlert, a lease no longer in the table, a bad key.
-      await writeFile(file, JSON.stringify([fixtureEvent('0002'), fixtureEvent('0006'), fixtureEvent('0020'), fixtureEvent('0021')], null, 2));
+      await writeFile(
+        file,
+        JSON.stringify([fixtureEvent('0002'), fixtureEvent('0006'), fixtureEvent('0020'), fixtureEvent('0021')], null, 2),
+      );
 
       const { code, stdout, stderr } = await runCli(['--events', file], {
         LEASE_TABLE_NAME: 'TeamLeases',

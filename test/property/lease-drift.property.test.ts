@@ -2,12 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { LEASE_FIELDS, LEASE_STATUS_GROUPS, LEASE_STATUSES } from '../../src/lease.js';
 import { leaseDrift } from '../../src/middleware/enrichment-report/index.js';
-import {
-  anyIsbLeaseRecord,
-  everyIsbFieldCombination,
-  ISB_STATUS_GROUPS,
-  ISB_STATUSES,
-} from '../support/isb-lease-records.js';
+import { anyIsbLeaseRecord, everyIsbFieldCombination, ISB_STATUS_GROUPS, ISB_STATUSES } from '../support/isb-lease-records.js';
 
 /** A field every status group requires, with its status group, to take away. */
 const requiredField = anyIsbLeaseRecord.chain((record) => {
@@ -81,9 +76,7 @@ describe("ISB's lease model", () => {
       const version = fc.oneof(fc.constant(4), fc.constant(0), fc.integer({ min: 4 }), fc.double({ min: 1.1, max: 2.9 }), fc.constant('3'));
       fc.assert(
         fc.property(anyIsbLeaseRecord, version, (record, schemaVersion) => {
-          expect(leaseDrift({ ...record, meta: { schemaVersion } })).toEqual([
-            { kind: 'schema-version', fields: ['meta.schemaVersion'] },
-          ]);
+          expect(leaseDrift({ ...record, meta: { schemaVersion } })).toEqual([{ kind: 'schema-version', fields: ['meta.schemaVersion'] }]);
         }),
       );
     });

@@ -6,8 +6,8 @@ import { createNotificationHandler, type LeaseEvent } from '../../src/handlers/n
 import { LEASE_KEY_LIMITS } from '../../src/lease.js';
 import { CircuitBreaker, createLeaseDocumentClient } from '../../src/middleware/lease-enrichment/index.js';
 import { findEmailAddresses, maskEmails } from '../../src/observability.js';
-import { captureOutput, type CapturedOutput } from '../support/output.js';
 import { lambdaContext, leaseEvent, recordWithStatus, testLogger, testMetrics } from '../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../support/output.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -69,14 +69,17 @@ const anyDetail = fc.oneof(
   leaseShapedDetail,
   value,
   fc.constant(undefined),
-  fc.jsonValue().map((json) => JSON.parse(`{"__proto__":{"userEmail":"ada@example.gov.uk","uuid":"u-1"},"x":${JSON.stringify(json)}}`) as unknown),
+  fc
+    .jsonValue()
+    .map((json) => JSON.parse(`{"__proto__":{"userEmail":"ada@example.gov.uk","uuid":"u-1"},"x":${JSON.stringify(json)}}`) as unknown),
 );
 
 /** Every email address in a value, keys included, by the masker's own definition of one. */
 const emailsIn = (input: unknown, found: string[] = []): string[] => {
   if (typeof input === 'string') found.push(...findEmailAddresses(input));
-  else if (Array.isArray(input)) input.forEach((item) => emailsIn(item, found));
-  else if (input && typeof input === 'object') {
+  else if (Array.isArray(input)) {
+    for (const item of input) emailsIn(item, found);
+  } else if (input && typeof input === 'object') {
     for (const [key, item] of Object.entries(input)) {
       emailsIn(key, found);
       emailsIn(item, found);
@@ -109,9 +112,11 @@ describe('the notification handler, for any detail', () => {
   beforeEach(() => {
     ddb.reset();
     // Answer with a lease for half the keys, so both found and not-found paths run.
-    ddb.on(GetCommand).callsFake((input: GetCommandInput) =>
-      String(input.Key?.uuid).length % 2 === 0 ? { Item: { ...recordWithStatus('Active'), ...input.Key } } : {},
-    );
+    ddb
+      .on(GetCommand)
+      .callsFake((input: GetCommandInput) =>
+        String(input.Key?.uuid).length % 2 === 0 ? { Item: { ...recordWithStatus('Active'), ...input.Key } } : {},
+      );
     output = captureOutput();
   });
   afterEach(() => output.restore());
@@ -129,7 +134,8 @@ describe('the notification handler, for any detail', () => {
     fc.asyncProperty(anyDetail, fc.constantFrom(...['LeaseFrozen', 'LeaseApproved']), async (detail, detailType) => {
       output.lines.length = 0;
       ddb.resetHistory();
-      const event: LeaseEvent = detail === undefined ? { ...leaseEvent(null, detailType), detail: undefined } : leaseEvent(detail, detailType);
+      const event: LeaseEvent =
+        detail === undefined ? { ...leaseEvent(null, detailType), detail: undefined } : leaseEvent(detail, detailType);
 
       const notification = await handler(event, lambdaContext());
 

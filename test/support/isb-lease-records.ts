@@ -106,17 +106,12 @@ export const ISB_STATUSES = Object.values(ISB_STATUS_GROUPS).flatMap((group) => 
  */
 export const isbLeaseRecord = (group: IsbStatusGroup, status: string): fc.Arbitrary<Record<string, unknown>> =>
   fc
-    .tuple(
-      fc.record(group.required),
-      fc.record({ ...group.optional, ...group.alsoStored }, { requiredKeys: [] }),
-    )
+    .tuple(fc.record(group.required), fc.record({ ...group.optional, ...group.alsoStored }, { requiredKeys: [] }))
     .map(([required, optional]) => ({ ...optional, ...required, status }));
 
 /** Any ISB lease record, of any status. */
 export const anyIsbLeaseRecord: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
-  ...Object.values(ISB_STATUS_GROUPS).flatMap((group) =>
-    group.statuses.map((status) => isbLeaseRecord(group, status)),
-  ),
+  ...Object.values(ISB_STATUS_GROUPS).flatMap((group) => group.statuses.map((status) => isbLeaseRecord(group, status))),
 );
 
 /**

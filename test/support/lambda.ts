@@ -1,40 +1,39 @@
+import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { readFileSync } from 'node:fs';
-import { maskEmailsReplacer } from '../../src/observability.js';
 import type { LeaseEvent } from '../../src/handlers/notification.js';
 import type { Lease, LeaseStatus, LeaseWithStatus } from '../../src/lease.js';
 import type { LeaseEnrichmentContext } from '../../src/middleware/types.js';
+import { maskEmailsReplacer } from '../../src/observability.js';
 
 /**
  * A Lambda context as the runtime passes it, with as much time left as asked. Typed as what the
  * lease middlewares make of it, because that is how middy types the handlers' context parameter.
  */
-export const lambdaContext = (remainingMs = 10_000): LeaseEnrichmentContext => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'lease-enrichment',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-enrichment',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/lease-enrichment',
-  logStreamName: '2026/11/25/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => remainingMs,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-}) as Context as LeaseEnrichmentContext;
+export const lambdaContext = (remainingMs = 10_000): LeaseEnrichmentContext =>
+  ({
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'lease-enrichment',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-enrichment',
+    memoryLimitInMB: '256',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: '/aws/lambda/lease-enrichment',
+    logStreamName: '2026/11/25/[$LATEST]abcdef',
+    getRemainingTimeInMillis: () => remainingMs,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  }) as Context as LeaseEnrichmentContext;
 
 /** A Powertools Logger set up as the handlers set theirs up. */
 export const testLogger = (): Logger =>
   new Logger({ serviceName: 'lease-enrichment', logLevel: 'DEBUG', jsonReplacerFn: maskEmailsReplacer });
 
-export const testMetrics = (): Metrics =>
-  new Metrics({ namespace: 'LeaseEnrichmentTest', serviceName: 'lease-enrichment' });
+export const testMetrics = (): Metrics => new Metrics({ namespace: 'LeaseEnrichmentTest', serviceName: 'lease-enrichment' });
 
-const fixture = <T>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as T;
+const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as T;
 
 /** Realistic LeaseTable items, as ISB writes them: every status, in several variants. */
 export const leaseRecords = fixture<Lease[]>('lease-records.json');

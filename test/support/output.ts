@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { emfMetrics, logLines, parseLine, type CapturedLine } from '../../local/capture.js';
+import { type CapturedLine, emfMetrics, logLines, parseLine } from '../../local/capture.js';
 
 export type OutputLine = CapturedLine;
 
@@ -41,10 +41,15 @@ export const captureOutput = (): CapturedOutput => {
     fields: (level) =>
       logLines(lines)
         .filter((line) => line.level === level)
-        .map(({ level: _level, timestamp: _timestamp, service: _service, sampling_rate: _sampling, xray_trace_id: _trace, ...fields }) => fields),
+        .map(
+          ({ level: _level, timestamp: _timestamp, service: _service, sampling_rate: _sampling, xray_trace_id: _trace, ...fields }) =>
+            fields,
+        ),
     emf: () => lines.flatMap(({ json }) => (json && '_aws' in json ? [json] : [])),
     metric: (name) => emfMetrics(lines)[name] ?? [],
     metrics: () => emfMetrics(lines),
-    restore: () => spies.forEach((item) => item.mockRestore()),
+    restore: () => {
+      for (const item of spies) item.mockRestore();
+    },
   };
 };

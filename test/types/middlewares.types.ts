@@ -11,24 +11,24 @@ import {
   CircuitBreaker,
   createLeaseDocumentClient,
   enrichmentReport,
-  leaseEnrichment,
-  leaseKey,
-  leaseSummary,
-  ownField,
+  type Lease,
   type LeaseEnrichmentContext,
   type LeaseEnrichmentOutcome,
   type LeaseInternal,
   type LeaseKeyExtractor,
-  type Lease,
   type LeaseRecord,
   type LeaseStatus,
   type LeaseSummary,
   type LeaseWithStatus,
+  leaseEnrichment,
+  leaseKey,
+  leaseSummary,
   type MonitoredLease,
+  ownField,
 } from 'lease-enrichment';
-import { leaseKey as leaseKeyFromSubpath, type LeaseKeyExtractor as SubpathExtractor } from 'lease-enrichment/lease-key';
+import { EnrichmentMetric, enrichmentReport as enrichmentReportFromSubpath } from 'lease-enrichment/enrichment-report';
 import { leaseEnrichment as leaseEnrichmentFromSubpath } from 'lease-enrichment/lease-enrichment';
-import { enrichmentReport as enrichmentReportFromSubpath, EnrichmentMetric } from 'lease-enrichment/enrichment-report';
+import { leaseKey as leaseKeyFromSubpath, type LeaseKeyExtractor as SubpathExtractor } from 'lease-enrichment/lease-key';
 
 const logger = new Logger();
 const metrics = new Metrics();

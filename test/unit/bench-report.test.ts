@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { missedGoals, warmFigures, type Figures } from '../../bench/report.js';
+import { type Figures, missedGoals, warmFigures } from '../../bench/report.js';
 import type { WarmRun } from '../../bench/warm.js';
 
 /** A warm run whose stack is `factor` times the bare handler, and whose layers add `addsMs` each. */
@@ -60,9 +60,7 @@ describe('the per-layer figures', () => {
 
 describe('missedGoals, what --check fails on', () => {
   it('names the goals a run misses', () => {
-    expect(missedGoals(figures(1.2), 0)).toEqual([
-      { figure: 'warm p50, dynalite', ratio: expect.closeTo(1.2, 5), limit: 1.15 },
-    ]);
+    expect(missedGoals(figures(1.2), 0)).toEqual([{ figure: 'warm p50, dynalite', ratio: expect.closeTo(1.2, 5), limit: 1.15 }]);
     expect(missedGoals(figures(1.1), 0)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
 import { compileLeaseKeyValidator, generatedPath } from '../../scripts/compile-schemas.js';
 
 describe('the compiled lease key validator', () => {

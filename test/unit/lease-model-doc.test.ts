@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
 import { pagePath, renderedPage } from '../../scripts/lease-model-doc.js';
 import { LEASE_FIELDS, LEASE_STATUSES } from '../../src/lease.js';
 

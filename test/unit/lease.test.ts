@@ -33,7 +33,9 @@ describe('leaseSummary', () => {
   });
 
   it('takes its fields from the model: every summary field, and no personal one', () => {
-    const summaryFields = Object.entries(LEASE_FIELDS).filter(([, spec]) => 'summary' in spec).map(([name]) => name);
+    const summaryFields = Object.entries(LEASE_FIELDS)
+      .filter(([, spec]) => 'summary' in spec)
+      .map(([name]) => name);
     const everything = Object.fromEntries(
       Object.entries(LEASE_FIELDS).map(([name, spec]) => [name, spec.kind === 'number' ? 1 : spec.kind === 'string' ? 'x' : []]),
     );

@@ -1,12 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  EMAIL_MASK,
-  createLogger,
-  createMetrics,
-  findEmailAddresses,
-  maskEmails,
-  maskEmailsReplacer,
-} from '../../src/observability.js';
+import { createLogger, createMetrics, EMAIL_MASK, findEmailAddresses, maskEmails, maskEmailsReplacer } from '../../src/observability.js';
 import { captureOutput } from '../support/output.js';
 
 describe('maskEmails', () => {
@@ -29,7 +22,11 @@ describe('maskEmails', () => {
     ['an IPv4 literal domain', 'ada@[192.168.0.1] wrote', `${EMAIL_MASK} wrote`],
     ['an IPv6 literal domain', '<ada@[IPv6:2001:DB8::1]>', `<${EMAIL_MASK}>`],
     ['a percent-encoded @', 'owner ada%40example.gov.uk', `owner ${EMAIL_MASK}`],
-    ['a query string around a percent-encoded @, whole (over-masking costs nothing)', 'GET /leases?owner=ada%40example.gov.uk&x=1', `GET ${EMAIL_MASK}`],
+    [
+      'a query string around a percent-encoded @, whole (over-masking costs nothing)',
+      'GET /leases?owner=ada%40example.gov.uk&x=1',
+      `GET ${EMAIL_MASK}`,
+    ],
     ['capitals', 'ADA.LOVELACE@EXAMPLE.GOV.UK', EMAIL_MASK],
     ['a non-ASCII local part and domain', 'josé@exämple.gov.uk', EMAIL_MASK],
     ['addresses apart only by Unicode spaces', 'a@b.uk\u00a0c@d.uk\u2003e@f.uk', `${EMAIL_MASK}\u00a0${EMAIL_MASK}\u2003${EMAIL_MASK}`],
@@ -234,7 +231,9 @@ describe('maskEmailsReplacer', () => {
   });
 
   it('leaves values with no keys to mask as they are: numbers, booleans, null, and undefined, which JSON.stringify drops', () => {
-    expect(JSON.stringify({ count: 2, ok: true, none: null, gone: undefined }, maskEmailsReplacer)).toBe('{"count":2,"ok":true,"none":null}');
+    expect(JSON.stringify({ count: 2, ok: true, none: null, gone: undefined }, maskEmailsReplacer)).toBe(
+      '{"count":2,"ok":true,"none":null}',
+    );
   });
 });
 

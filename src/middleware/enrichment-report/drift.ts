@@ -82,7 +82,10 @@ export const valueDrift = (
   for (let index = 0; index < names.length; index += 1) {
     const kind = kinds[index];
     const name = names[index] as string;
-    if (kind !== undefined && kindOf(record[name]) !== kind) (wrongType ??= []).push(name);
+    if (kind !== undefined && kindOf(record[name]) !== kind) {
+      wrongType ??= [];
+      wrongType.push(name);
+    }
   }
   const drift: LeaseDrift[] = [];
   if (wrongType) drift.push({ kind: 'wrong-type', fields: wrongType.sort() });

@@ -10,7 +10,10 @@ import { createHash } from 'node:crypto';
  */
 // Not cached: the report works each record shape's fingerprint out once (see shapes.ts).
 export const fingerprintFields = (fields: Iterable<string>): string =>
-  createHash('sha256').update([...fields].sort().join('\n')).digest('hex').slice(0, 16);
+  createHash('sha256')
+    .update([...fields].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
 
 /**
  * The fingerprint of a lease record's top-level field names.

@@ -5,8 +5,8 @@ import type { Context } from 'aws-lambda';
 import { ENV, readEnvList } from '../../config.js';
 import { EnrichmentMetric } from '../../metric-names.js';
 import { contained } from '../contained.js';
-import { LOGGER_RULE, validateOptions, type OptionsSchema } from '../options.js';
-import { ENRICHMENT_INTERNAL, LOGGER_METHODS, type EnrichmentRecord, type LeaseInternal, type LeaseLogger } from '../types.js';
+import { LOGGER_RULE, type OptionsSchema, validateOptions } from '../options.js';
+import { ENRICHMENT_INTERNAL, type EnrichmentRecord, type LeaseInternal, type LeaseLogger, LOGGER_METHODS } from '../types.js';
 import { combineDrift, valueDrift } from './drift.js';
 import { LeaseShapes } from './shapes.js';
 
@@ -38,8 +38,7 @@ const optionsSchema: OptionsSchema = {
  * enrichmentReportValidateOptions({ logger, metrics, knownFingerprints: 'abc' });
  * // TypeError: enrichmentReport: option 'knownFingerprints' must be an iterable of strings, got string
  */
-export const enrichmentReportValidateOptions = (options: EnrichmentReportOptions): void =>
-  validateOptions(SOURCE, optionsSchema, options);
+export const enrichmentReportValidateOptions = (options: EnrichmentReportOptions): void => validateOptions(SOURCE, optionsSchema, options);
 
 const OUTCOME_METRIC = {
   enriched: EnrichmentMetric.Enriched,
@@ -71,9 +70,7 @@ const WARNED_LIMIT = 256;
  *   .use(enrichmentReport({ logger, metrics }))
  *   .handler(notify);
  */
-export const enrichmentReport = (
-  options: EnrichmentReportOptions,
-): MiddlewareObj<unknown, unknown, Error, Context, LeaseInternal> => {
+export const enrichmentReport = (options: EnrichmentReportOptions): MiddlewareObj<unknown, unknown, Error, Context, LeaseInternal> => {
   enrichmentReportValidateOptions(options);
   // A logger or metrics failure costs a stderr line, never the notification.
   const logger = contained(options.logger, LOGGER_METHODS, SOURCE);
@@ -133,5 +130,5 @@ export const enrichmentReport = (
   return { before: enrichmentReportBefore };
 };
 
-export { leaseDrift, type LeaseDrift, type LeaseDriftKind, type LeaseDriftOptions } from './drift.js';
+export { type LeaseDrift, type LeaseDriftKind, type LeaseDriftOptions, leaseDrift } from './drift.js';
 export { fingerprintFields, leaseFingerprint } from './fingerprint.js';

@@ -1,5 +1,5 @@
 import type { LeaseFieldKind } from '../../lease.js';
-import { fieldSetDrift, modelKinds, type LeaseDrift } from './drift.js';
+import { fieldSetDrift, type LeaseDrift, modelKinds } from './drift.js';
 import { fingerprintFields } from './fingerprint.js';
 
 /** What the report needs of a lease record's field names, worked out once per field set and order. */

@@ -1,4 +1,4 @@
-import { validateOptions, withDefaults, type OptionsSchema } from '../options.js';
+import { type OptionsSchema, validateOptions, withDefaults } from '../options.js';
 
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the breaker. Default 5. */
@@ -96,7 +96,8 @@ export class CircuitBreaker {
       if (this.#probe && this.#now() - this.#probe.issuedAt < this.#openMs) return undefined;
       this.#probe = { serial: this.#issued + 1, issuedAt: this.#now() };
     }
-    const serial = (this.#issued += 1);
+    this.#issued += 1;
+    const serial = this.#issued;
     let recorded = false;
     return {
       record: (result) => {

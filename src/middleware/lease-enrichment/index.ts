@@ -5,20 +5,20 @@ import type { Context } from 'aws-lambda';
 import { ENV, readEnv } from '../../config.js';
 import type { Lease, LeaseKey } from '../../lease.js';
 import { contained } from '../contained.js';
-import { LOGGER_RULE, MAX_TIMER_MS, validateOptions, withDefaults, type OptionsSchema } from '../options.js';
+import { LOGGER_RULE, MAX_TIMER_MS, type OptionsSchema, validateOptions, withDefaults } from '../options.js';
 import {
   ENRICHMENT_INTERNAL,
-  LEASE_KEY_INTERNAL,
-  LOGGER_METHODS,
   type EnrichmentRecord,
+  LEASE_KEY_INTERNAL,
   type LeaseEnrichmentContext,
   type LeaseInternal,
   type LeaseLogger,
+  LOGGER_METHODS,
   type QueryAttempt,
   type SkipReason,
 } from '../types.js';
 import { CircuitBreaker, type CircuitChange } from './circuit-breaker.js';
-import { Deadlines, type Deadline } from './deadline.js';
+import { type Deadline, Deadlines } from './deadline.js';
 import { createLeaseDocumentClient } from './document-client.js';
 
 export interface LeaseEnrichmentOptions {
@@ -87,8 +87,7 @@ const optionsSchema: OptionsSchema = {
  * leaseEnrichmentValidateOptions({ logger, budgetMs: Number.NaN });
  * // RangeError: leaseEnrichment: option 'budgetMs' must be a finite number, got NaN
  */
-export const leaseEnrichmentValidateOptions = (options: LeaseEnrichmentOptions): void =>
-  validateOptions(SOURCE, optionsSchema, options);
+export const leaseEnrichmentValidateOptions = (options: LeaseEnrichmentOptions): void => validateOptions(SOURCE, optionsSchema, options);
 
 /** The options, merged over the defaults: what the hooks run on. */
 interface LeaseEnrichmentConfig {
@@ -119,9 +118,7 @@ interface Lookup {
 }
 
 const errorName = (error: unknown): string =>
-  typeof error === 'object' && error !== null && typeof (error as Error).name === 'string'
-    ? (error as Error).name
-    : 'UnknownError';
+  typeof error === 'object' && error !== null && typeof (error as Error).name === 'string' ? (error as Error).name : 'UnknownError';
 
 const httpStatusOf = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
@@ -345,10 +342,10 @@ export const leaseEnrichment = (
 
 export {
   CircuitBreaker,
-  circuitBreakerValidateOptions,
   type CircuitBreakerOptions,
   type CircuitChange,
   type CircuitPermit,
   type CircuitState,
+  circuitBreakerValidateOptions,
 } from './circuit-breaker.js';
 export { createLeaseDocumentClient } from './document-client.js';

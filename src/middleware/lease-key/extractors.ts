@@ -16,16 +16,14 @@ export interface LeaseKeyFields {
  */
 export type LeaseKeyExtractor<TEvent = unknown> = (event: TEvent) => LeaseKeyFields | LeaseKeyProblem;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads an own property only: `__proto__`, `constructor` and friends never count as fields. */
 export const ownField = (value: unknown, field: string): unknown =>
   isRecord(value) && Object.hasOwn(value, field) ? value[field] : undefined;
 
 /** The JavaScript type of a value as a log line should name it. */
-export const typeName = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+export const typeName = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
 const FLAT = { userEmail: 'detail.userEmail', uuid: 'detail.uuid' } as const;
 const LEASE_ID_OBJECT = { userEmail: 'detail.leaseId.userEmail', uuid: 'detail.leaseId.uuid' } as const;

@@ -2,16 +2,16 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { LeaseKey } from '../../lease.js';
 import { contained } from '../contained.js';
-import { LOGGER_RULE, validateOptions, type OptionsSchema } from '../options.js';
+import { LOGGER_RULE, type OptionsSchema, validateOptions } from '../options.js';
 import {
   LEASE_KEY_INTERNAL,
-  LOGGER_METHODS,
   type LeaseInternal,
   type LeaseKeyDecision,
   type LeaseKeyProblem,
   type LeaseLogger,
+  LOGGER_METHODS,
 } from '../types.js';
-import { fromEventBridgeDetail, typeName, type LeaseKeyExtractor, type LeaseKeyFields } from './extractors.js';
+import { fromEventBridgeDetail, type LeaseKeyExtractor, type LeaseKeyFields, typeName } from './extractors.js';
 import validateLeaseKey, { type LeaseKeyValidationError } from './validate-lease-key.generated.js';
 
 export interface LeaseKeyOptions<TEvent> {
@@ -36,8 +36,7 @@ const optionsSchema: OptionsSchema = {
  * leaseKeyValidateOptions({ logger, extract: 'detail.leaseId' });
  * // TypeError: leaseKey: option 'extract' must be a function, got string
  */
-export const leaseKeyValidateOptions = <TEvent>(options: LeaseKeyOptions<TEvent>): void =>
-  validateOptions(SOURCE, optionsSchema, options);
+export const leaseKeyValidateOptions = <TEvent>(options: LeaseKeyOptions<TEvent>): void => validateOptions(SOURCE, optionsSchema, options);
 
 const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): LeaseKeyProblem => {
   const name = error.keyword === 'required' ? error.params.missingProperty : error.instancePath.slice(1);
@@ -88,7 +87,7 @@ export const leaseKey = <TEvent = unknown>(
     const key = { userEmail: fields.userEmail, uuid: fields.uuid };
     if (validateLeaseKey(key)) return { key: key as LeaseKey };
     // Ajv's contract: `errors` is set whenever the validate function returns false.
-    const errors: readonly LeaseKeyValidationError[] = validateLeaseKey.errors!;
+    const errors: readonly LeaseKeyValidationError[] = validateLeaseKey.errors ?? [];
     return { problems: errors.map((item) => toProblem(item, fields)) };
   };
 
@@ -117,5 +116,5 @@ export const leaseKey = <TEvent = unknown>(
   return { before: leaseKeyBefore };
 };
 
-export { fromEventBridgeDetail, ownField, typeName } from './extractors.js';
 export type { LeaseKeyExtractor, LeaseKeyFields } from './extractors.js';
+export { fromEventBridgeDetail, ownField, typeName } from './extractors.js';

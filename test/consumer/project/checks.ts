@@ -4,29 +4,29 @@
 import type { Context } from 'aws-lambda';
 import {
   CircuitBreaker,
-  leaseEnrichment,
-  leaseKey,
   type CircuitBreakerOptions,
   type EnrichmentReportOptions,
   type LeaseEnrichmentContext,
   type LeaseEnrichmentOptions,
   type LeaseKeyOptions,
+  leaseEnrichment,
+  leaseKey,
 } from 'lease-enrichment';
-import { leaseKey as leaseKeyAlone } from 'lease-enrichment/lease-key';
-import { createLeaseDocumentClient } from 'lease-enrichment/lease-enrichment';
 import { EnrichmentMetric } from 'lease-enrichment/enrichment-report';
+import { createLeaseDocumentClient } from 'lease-enrichment/lease-enrichment';
+import { leaseKey as leaseKeyAlone } from 'lease-enrichment/lease-key';
 import { handler } from './handler.js';
 
 declare const context: LeaseEnrichmentContext;
 const outcome: 'enriched' | 'not-found' | 'skipped' | 'failed' = context.leaseEnrichment.status;
 const plain: Context = context;
 const metricName: string = EnrichmentMetric.QueryLatency;
-const options: [CircuitBreakerOptions, LeaseEnrichmentOptions['budgetMs'], EnrichmentReportOptions['knownFingerprints'], LeaseKeyOptions<unknown>['extract']] = [
-  { failureThreshold: 3 },
-  2000,
-  ['29231d29219c79ab'],
-  undefined,
-];
+const options: [
+  CircuitBreakerOptions,
+  LeaseEnrichmentOptions['budgetMs'],
+  EnrichmentReportOptions['knownFingerprints'],
+  LeaseKeyOptions<unknown>['extract'],
+] = [{ failureThreshold: 3 }, 2000, ['29231d29219c79ab'], undefined];
 export const used = [outcome, plain, metricName, options, new CircuitBreaker(), createLeaseDocumentClient, leaseKeyAlone];
 
 // @ts-expect-error: logger is required

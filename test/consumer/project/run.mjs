@@ -2,11 +2,12 @@
 // name, a real DynamoDB API (dynalite, in this process), and the README's handler as compiled here.
 // Seeds the lease in lease.json (written by the test), prints the handlers' own output as it comes,
 // then one line `RESULT <json>` for the test to read.
+
+import { readFile } from 'node:fs/promises';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import dynalite from 'dynalite';
-import { readFile } from 'node:fs/promises';
 import * as root from 'lease-enrichment';
 import { enrichmentReport } from 'lease-enrichment/enrichment-report';
 import { createLeaseDocumentClient, leaseEnrichment } from 'lease-enrichment/lease-enrichment';

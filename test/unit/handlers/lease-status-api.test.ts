@@ -1,12 +1,12 @@
+import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createLeaseStatusHandler, type LeaseStatusRequest } from '../../../src/handlers/lease-status-api.js';
 import { leaseSummary } from '../../../src/lease.js';
-import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { CircuitBreaker, createLeaseDocumentClient } from '../../../src/middleware/lease-enrichment/index.js';
-import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../support/output.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const LEASE = recordWithStatus('Active');
@@ -27,7 +27,10 @@ const request = ({ email, uuid, ...claims }: { email?: unknown; uuid?: unknown; 
     ...(uuid === undefined ? {} : { pathParameters: { uuid } }),
     requestContext: {
       authorizer: {
-        jwt: { claims: { ...(email === undefined ? {} : { email }), ...(emailVerified === undefined ? {} : { email_verified: emailVerified }) }, scopes: [] },
+        jwt: {
+          claims: { ...(email === undefined ? {} : { email }), ...(emailVerified === undefined ? {} : { email_verified: emailVerified }) },
+          scopes: [],
+        },
         principalId: '',
         integrationLatency: 0,
       },
@@ -52,7 +55,7 @@ describe('lease status API handler', () => {
   });
   afterEach(() => output.restore());
 
-  it('answers 200 with the lease, looked up under the caller\'s email claim', async () => {
+  it("answers 200 with the lease, looked up under the caller's email claim", async () => {
     ddb.on(GetCommand).resolves({ Item: LEASE });
 
     const response = await buildHandler()(request({ email: LEASE.userEmail, uuid: LEASE.uuid }), lambdaContext());
@@ -131,7 +134,7 @@ describe('lease status API handler', () => {
     expect(response).toMatchObject({ statusCode: 200 });
   });
 
-  it('never logs the caller\'s email address', async () => {
+  it("never logs the caller's email address", async () => {
     ddb.on(GetCommand).resolves({ Item: LEASE });
 
     await buildHandler()(request({ email: LEASE.userEmail, uuid: LEASE.uuid }), lambdaContext());

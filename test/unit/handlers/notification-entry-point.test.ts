@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { LeaseEvent, LeaseNotification } from '../../../src/handlers/notification.js';
 import { EnrichmentMetric } from '../../../src/metric-names.js';
-import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, leaseEvents, leaseRecords } from '../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../support/output.js';
 
 // The module Lambda loads reads its configuration once, when imported: set it first, then import.
 const TABLE_ARN = 'arn:aws:dynamodb:eu-west-2:123456789012:table/LeaseTable';
@@ -33,7 +33,9 @@ describe('the notification Lambda entry point', () => {
 
     expect(notifications.filter((item) => item.enriched)).toHaveLength(19);
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_ARN });
-    const namespaces = output.emf().map((doc) => (doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace);
+    const namespaces = output
+      .emf()
+      .map((doc) => (doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace);
     expect(new Set(namespaces)).toEqual(new Set(['LeaseEnrichmentEntryPoint']));
     expect(output.metric(EnrichmentMetric.Enriched)).toHaveLength(19);
   });

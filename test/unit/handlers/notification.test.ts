@@ -6,8 +6,8 @@ import { createNotificationHandler, type LeaseEvent } from '../../../src/handler
 import { leaseSummary } from '../../../src/lease.js';
 import { EnrichmentMetric } from '../../../src/metric-names.js';
 import { CircuitBreaker, createLeaseDocumentClient } from '../../../src/middleware/lease-enrichment/index.js';
-import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, leaseEvent, leaseEvents, leaseRecords, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../support/output.js';
 import { settle } from '../../support/timers.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -128,7 +128,12 @@ describe('notification handler', () => {
     const logger = testLogger();
     logger.setLogLevel('INFO');
     const debug = jest.spyOn(logger, 'debug');
-    const handler = createNotificationHandler({ logger, metrics: testMetrics(), client: createLeaseDocumentClient(), tableName: 'LeaseTable' });
+    const handler = createNotificationHandler({
+      logger,
+      metrics: testMetrics(),
+      client: createLeaseDocumentClient(),
+      tableName: 'LeaseTable',
+    });
 
     await handler(byId('0002'), lambdaContext());
     expect(debug).not.toHaveBeenCalled();

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import {
   CircuitBreaker,
-  circuitBreakerValidateOptions,
   type CircuitBreakerOptions,
+  circuitBreakerValidateOptions,
 } from '../../../src/middleware/lease-enrichment/circuit-breaker.js';
 
 /** A breaker on a clock the test moves by hand. */
@@ -13,8 +13,7 @@ const breakerAt = (options: Omit<CircuitBreakerOptions, 'now'> = {}) => {
 };
 
 /** `times` calls in a row that fail, each through its own permit; what each record changed. */
-const fail = (breaker: CircuitBreaker, times: number) =>
-  Array.from({ length: times }, () => breaker.tryAcquire()?.record('failure'));
+const fail = (breaker: CircuitBreaker, times: number) => Array.from({ length: times }, () => breaker.tryAcquire()?.record('failure'));
 
 /** Opens a default breaker and waits out its open period: the next permit is the probe. */
 const halfOpen = () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { contained } from '../../../src/middleware/contained.js';
-import { captureOutput, type CapturedOutput } from '../../support/output.js';
+import { type CapturedOutput, captureOutput } from '../../support/output.js';
 
 /** A metrics-like target whose one method throws what it is given. */
 const throwing = (thrown: unknown) => ({
@@ -36,12 +36,18 @@ describe('contained', () => {
   it.each([
     ['a string', 'sink closed', { name: 'string', message: 'sink closed' }],
     ['undefined', undefined, { name: 'undefined', message: 'undefined' }],
-    ['an error with an address in its message', new Error(`no such user ${'a'.repeat(600)}@example.gov.uk`), { name: 'Error', message: 'no such user [email]' }],
+    [
+      'an error with an address in its message',
+      new Error(`no such user ${'a'.repeat(600)}@example.gov.uk`),
+      { name: 'Error', message: 'no such user [email]' },
+    ],
     ['an error with a very long message', new Error('x'.repeat(10_000)), { name: 'Error', message: 'x'.repeat(500) }],
   ])('reports a throw of %s once, by name and masked message', (_case, thrown, error) => {
     contained(throwing(thrown), ['addMetric'], 'enrichmentReport').addMetric();
 
-    expect(reports()).toEqual([{ level: 'ERROR', message: 'enrichmentReport: addMetric() failed; the invocation goes on without it', error }]);
+    expect(reports()).toEqual([
+      { level: 'ERROR', message: 'enrichmentReport: addMetric() failed; the invocation goes on without it', error },
+    ]);
   });
 
   it('reports an error it cannot even read', () => {

@@ -132,7 +132,7 @@ describe('Deadlines', () => {
 });
 
 describe('Deadlines on real timers', () => {
-  it('never keeps the process alive: its timer is unref\'d', () => {
+  it("never keeps the process alive: its timer is unref'd", () => {
     const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
     const before = timers();
 

@@ -5,14 +5,14 @@ import type { Context } from 'aws-lambda';
 import type { Lease } from '../../../src/lease.js';
 import { EnrichmentMetric } from '../../../src/metric-names.js';
 import {
+  type EnrichmentReportOptions,
   enrichmentReport,
   enrichmentReportValidateOptions,
   leaseFingerprint,
-  type EnrichmentReportOptions,
 } from '../../../src/middleware/enrichment-report/index.js';
 import { ENRICHMENT_INTERNAL, type EnrichmentRecord, type LeaseInternal, type LeaseLogger } from '../../../src/middleware/types.js';
-import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../support/output.js';
 
 const FAILED: EnrichmentRecord = {
   outcome: { status: 'failed', reason: 'throttled' },
@@ -63,9 +63,7 @@ describe('enrichmentReport, when its own observability fails', () => {
 
     await expect(report(FAILED, { metrics })).resolves.toBe('notification sent');
 
-    expect(failureReports(output)).toEqual(
-      Array(5).fill('enrichmentReport: addMetric() failed; the invocation goes on without it'),
-    );
+    expect(failureReports(output)).toEqual(Array(5).fill('enrichmentReport: addMetric() failed; the invocation goes on without it'));
     expect(output.logs('INFO')).toEqual([expect.objectContaining({ message: 'Lease enrichment' })]);
   });
 

@@ -1,18 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { LEASE_STATUSES, type Lease } from '../../../src/lease.js';
 import { EnrichmentMetric } from '../../../src/metric-names.js';
 import {
+  type EnrichmentReportOptions,
   enrichmentReport,
   fingerprintFields,
   leaseFingerprint,
-  type EnrichmentReportOptions,
 } from '../../../src/middleware/enrichment-report/index.js';
 import { ENRICHMENT_INTERNAL, type EnrichmentRecord, type LeaseInternal } from '../../../src/middleware/types.js';
-import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, leaseRecords, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../support/output.js';
 
 // The fingerprint of the field set { status, uuid }: SHA-256 of "status\nuuid", first 16 hex digits.
 const PINNED_STATUS_UUID = '7cbedb877222e61b';
@@ -45,8 +45,7 @@ const reporter = (options: Partial<EnrichmentReportOptions> = {}) => {
   };
 };
 
-const report = (record: EnrichmentRecord | undefined, options: Partial<EnrichmentReportOptions> = {}) =>
-  reporter(options)(record);
+const report = (record: EnrichmentRecord | undefined, options: Partial<EnrichmentReportOptions> = {}) => reporter(options)(record);
 
 describe('enrichmentReport', () => {
   let output: CapturedOutput;
@@ -154,7 +153,12 @@ describe('enrichmentReport', () => {
     });
 
     it('without a fingerprint when there is no lease', async () => {
-      await report({ outcome: { status: 'not-found' }, attempts: [{ durationMs: 1.004, result: 'not-found' }], throttled: 0, circuitOpened: false });
+      await report({
+        outcome: { status: 'not-found' },
+        attempts: [{ durationMs: 1.004, result: 'not-found' }],
+        throttled: 0,
+        circuitOpened: false,
+      });
 
       expect(output.fields('INFO')).toEqual([
         { message: 'Lease enrichment', enrichment: { status: 'not-found' }, attempts: 1, queryLatencyMs: [1] },
@@ -205,7 +209,10 @@ describe('enrichmentReport', () => {
 
       await report(enriched(drifted(lease)));
 
-      expect(output.logs('WARN')[0]).toMatchObject({ leaseStatus: 'Frozen', drift: [{ kind: 'missing-field', fields: ['lastCheckedDate'] }] });
+      expect(output.logs('WARN')[0]).toMatchObject({
+        leaseStatus: 'Frozen',
+        drift: [{ kind: 'missing-field', fields: ['lastCheckedDate'] }],
+      });
     });
 
     it('writes the WARN once per fingerprint and findings, and counts every drifted lease', async () => {
@@ -302,7 +309,7 @@ describe('fingerprints', () => {
     expect(new Set(first).size).toBe(400);
   });
 
-  it('are pinned: an operator\'s configured fingerprint keeps matching the same field set', () => {
+  it("are pinned: an operator's configured fingerprint keeps matching the same field set", () => {
     expect(fingerprintFields(['uuid', 'status'])).toBe(PINNED_STATUS_UUID);
     expect(fingerprintFields(['ab', 'c'])).not.toBe(fingerprintFields(['a', 'bc']));
   });

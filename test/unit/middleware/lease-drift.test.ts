@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { leaseDrift, leaseFingerprint } from '../../../src/middleware/enrichment-report/index.js';
 import { combineDrift, valueDrift } from '../../../src/middleware/enrichment-report/drift.js';
+import { leaseDrift, leaseFingerprint } from '../../../src/middleware/enrichment-report/index.js';
 import { LeaseShapes } from '../../../src/middleware/enrichment-report/shapes.js';
 import { recordWithStatus } from '../../support/lambda.js';
 
@@ -12,9 +12,7 @@ describe('leaseDrift', () => {
   it('takes null, booleans and arrays for what they are, not for the kind the model wants', () => {
     const lease = { ...recordWithStatus('Active'), awsAccountId: null, maxSpend: true, meta: [3], budgetThresholds: {} };
 
-    expect(leaseDrift(lease)).toEqual([
-      { kind: 'wrong-type', fields: ['awsAccountId', 'budgetThresholds', 'maxSpend', 'meta'] },
-    ]);
+    expect(leaseDrift(lease)).toEqual([{ kind: 'wrong-type', fields: ['awsAccountId', 'budgetThresholds', 'maxSpend', 'meta'] }]);
     expect(leaseDrift({ ...recordWithStatus('Active'), meta: null })).toEqual([{ kind: 'wrong-type', fields: ['meta'] }]);
   });
 
@@ -47,7 +45,7 @@ describe('leaseDrift', () => {
     expect(leaseDrift({ ...recordWithStatus('Active'), status: 7 })).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
   });
 
-  it('judges only the record\'s own fields, not what its prototype holds', () => {
+  it("judges only the record's own fields, not what its prototype holds", () => {
     const { meta: _meta, ...withoutMeta } = recordWithStatus('Expired');
     const record = Object.assign(Object.create({ meta: { schemaVersion: 9 } }) as Record<string, unknown>, withoutMeta);
 

@@ -12,22 +12,22 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   CircuitBreaker,
   createLeaseDocumentClient,
+  type LeaseEnrichmentOptions,
   leaseEnrichment,
   leaseEnrichmentValidateOptions,
   THROTTLING_ERROR_NAMES,
-  type LeaseEnrichmentOptions,
 } from '../../../src/middleware/lease-enrichment/index.js';
 import {
   ENRICHMENT_INTERNAL,
-  LEASE_KEY_INTERNAL,
   type EnrichmentRecord,
+  LEASE_KEY_INTERNAL,
   type LeaseEnrichmentContext,
   type LeaseInternal,
   type LeaseKeyDecision,
   type LeaseLogger,
 } from '../../../src/middleware/types.js';
-import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, recordWithStatus, testLogger } from '../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../support/output.js';
 import { settle } from '../../support/timers.js';
 
 const TABLE = 'LeaseTable';
@@ -36,12 +36,20 @@ const KEY = { userEmail: LEASE.userEmail, uuid: LEASE.uuid };
 const ddb = mockClient(DynamoDBDocumentClient);
 
 const throttling = () =>
-  new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput', $metadata: { httpStatusCode: 400 } });
+  new ProvisionedThroughputExceededException({
+    message: 'Rate of requests exceeds the allowed throughput',
+    $metadata: { httpStatusCode: 400 },
+  });
 const accessDenied = () =>
-  new DynamoDBServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not authorized', $metadata: { httpStatusCode: 400 } });
+  new DynamoDBServiceException({
+    name: 'AccessDeniedException',
+    $fault: 'client',
+    message: 'not authorized',
+    $metadata: { httpStatusCode: 400 },
+  });
 
 /** Resolves after `ms` of (fake) time: a table that takes that long to answer. */
-const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const elapse = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Run {
   result: { outcome: LeaseEnrichmentContext['leaseEnrichment']; lease: LeaseEnrichmentContext['lease'] };
@@ -59,7 +67,14 @@ const enrichmentHandler = (options: Partial<LeaseEnrichmentOptions> = {}, decisi
     .before((request) => {
       if (decision) request.internal[LEASE_KEY_INTERNAL] = decision;
     })
-    .use(leaseEnrichment({ logger: testLogger(), client: DynamoDBDocumentClient.from(createLeaseDocumentClient()), tableName: TABLE, ...options }))
+    .use(
+      leaseEnrichment({
+        logger: testLogger(),
+        client: DynamoDBDocumentClient.from(createLeaseDocumentClient()),
+        tableName: TABLE,
+        ...options,
+      }),
+    )
     .before((request) => {
       record = request.internal[ENRICHMENT_INTERNAL];
     })
@@ -140,7 +155,7 @@ describe('leaseEnrichment', () => {
 
     it('times each query by itself', async () => {
       ddb.on(GetCommand).callsFake(async () => {
-        await after(40);
+        await elapse(40);
         return { Item: LEASE };
       });
 
@@ -156,11 +171,11 @@ describe('leaseEnrichment', () => {
       ddb
         .on(GetCommand)
         .callsFakeOnce(async () => {
-          await after(30);
+          await elapse(30);
           throw throttling();
         })
         .callsFake(async () => {
-          await after(30);
+          await elapse(30);
           return { Item: LEASE };
         });
       const { invoke } = enrichmentHandler();
@@ -188,7 +203,7 @@ describe('leaseEnrichment', () => {
 
     it('fails with reason throttled when the retry is throttled too, after two requests in all', async () => {
       ddb.on(GetCommand).callsFake(async () => {
-        await after(30);
+        await elapse(30);
         throw throttling();
       });
 
@@ -262,11 +277,17 @@ describe('leaseEnrichment', () => {
   describe('on any other error', () => {
     it.each([
       ['AccessDeniedException', accessDenied(), 400],
-      ['ResourceNotFoundException', new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } }), 400],
+      [
+        'ResourceNotFoundException',
+        new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } }),
+        400,
+      ],
       ['InternalServerError', new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } }), 500],
       [
         'ValidationException', // a `code` that is not a system error code does not replace the name
-        Object.assign(new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {} }), { code: 'Validation' }),
+        Object.assign(new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {} }), {
+          code: 'Validation',
+        }),
         undefined,
       ],
     ])('fails at once with %s as the reason, after one request', async (name, error, httpStatusCode) => {
@@ -419,7 +440,10 @@ describe('leaseEnrichment', () => {
     it('never retries once the budget has run out, whatever retryOn names', async () => {
       const { send, client } = hungClient();
 
-      const { result, elapsedMs } = await enrichmentHandler({ client, retryOn: ['timeout', 'DeadlineExceededError', 'AbortError'] }).invoke();
+      const { result, elapsedMs } = await enrichmentHandler({
+        client,
+        retryOn: ['timeout', 'DeadlineExceededError', 'AbortError'],
+      }).invoke();
 
       expect(result.outcome).toEqual({ status: 'failed', reason: 'timeout' });
       expect(send).toHaveBeenCalledTimes(1);
@@ -428,7 +452,7 @@ describe('leaseEnrichment', () => {
 
     it('counts the backoff wait against the budget and aborts it', async () => {
       ddb.on(GetCommand).callsFake(async () => {
-        await after(1800);
+        await elapse(1800);
         throw throttling();
       });
 
@@ -491,7 +515,7 @@ describe('leaseEnrichment', () => {
 
     it('leaves no timer pending when the budget runs out during the backoff wait', async () => {
       ddb.on(GetCommand).callsFake(async () => {
-        await after(1800);
+        await elapse(1800);
         throw throttling();
       });
 

@@ -1,10 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { leaseKey, leaseKeyValidateOptions, type LeaseKeyExtractor, type LeaseKeyOptions } from '../../../src/middleware/lease-key/index.js';
+import {
+  type LeaseKeyExtractor,
+  type LeaseKeyOptions,
+  leaseKey,
+  leaseKeyValidateOptions,
+} from '../../../src/middleware/lease-key/index.js';
 import { LEASE_KEY_INTERNAL, type LeaseInternal, type LeaseKeyDecision, type LeaseLogger } from '../../../src/middleware/types.js';
-import { captureOutput, type CapturedOutput } from '../../support/output.js';
 import { lambdaContext, leaseEvent, testLogger } from '../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../support/output.js';
 
 const ADA = 'ada.lovelace@example.gov.uk';
 const UUID = '3f1c2a9e-8b4d-4e2a-9c61-0d5e7f8a9b10';
@@ -78,7 +83,7 @@ describe('leaseKey', () => {
 
     it('accepts keys at exactly the DynamoDB limits', async () => {
       const userEmail = `${'a'.repeat(2048 - '@example.gov.uk'.length)}@example.gov.uk`;
-      const uuid = '€'.repeat(341) + 'x'; // 1023 + 1 bytes
+      const uuid = `${'€'.repeat(341)}x`; // 1023 + 1 bytes
 
       const decision = await decide(leaseEvent({ userEmail, uuid }));
 
@@ -109,11 +114,7 @@ describe('leaseKey', () => {
         { leaseId: { userEmail: 42, uuid: UUID } },
         [{ field: 'detail.leaseId.userEmail', problem: 'not-a-string', got: 'number' }],
       ],
-      [
-        'uuid an object',
-        { userEmail: ADA, uuid: { S: UUID } },
-        [{ field: 'detail.uuid', problem: 'not-a-string', got: 'object' }],
-      ],
+      ['uuid an object', { userEmail: ADA, uuid: { S: UUID } }, [{ field: 'detail.uuid', problem: 'not-a-string', got: 'object' }]],
       ['leaseId a number', { leaseId: 7, userEmail: ADA }, [{ field: 'detail.leaseId', problem: 'not-a-string', got: 'number' }]],
       ['uuid null', { userEmail: ADA, uuid: null }, [{ field: 'detail.uuid', problem: 'not-a-string', got: 'null' }]],
       ['userEmail empty', { userEmail: '', uuid: UUID }, [{ field: 'detail.userEmail', problem: 'empty' }]],
