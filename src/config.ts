@@ -5,7 +5,7 @@
 export const ENV = {
   /** Name or ARN of the LeaseTable; GetItem accepts either. */
   leaseTableName: 'LEASE_TABLE_NAME',
-  /** Comma-separated schema fingerprints to accept on top of the built-in baseline. */
+  /** Comma-separated fingerprints of lease record field sets to accept beyond ISB's lease model. */
   knownFingerprints: 'LEASE_KNOWN_FINGERPRINTS',
   /** Powertools' own variables. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',

@@ -9,5 +9,5 @@
 export type { EnrichmentMetricName } from './metric-names.js';
 export { DEFAULT_METRICS_NAMESPACE, EnrichmentMetric } from './metric-names.js';
 export * from './middleware/enrichment-report/index.js';
-export type { EnrichmentRecord, LeaseInternal, LeaseLogger } from './middleware/types.js';
-export { ENRICHMENT_INTERNAL } from './middleware/types.js';
+export type { LeaseInternal, LeaseLogger, LeaseLookup } from './middleware/types.js';
+export { LEASE_LOOKUP_INTERNAL } from './middleware/types.js';

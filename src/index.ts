@@ -1,14 +1,13 @@
 /**
- * `lease-enrichment`: the three lease middlewares and what they need, for reuse in other functions.
- * Each middleware also has its own entry point: `lease-enrichment/lease-key`,
- * `lease-enrichment/lease-enrichment` and `lease-enrichment/enrichment-report`.
+ * `lease-enrichment`: the three lease middlewares and what a function using them needs. The lease key
+ * and report middlewares also have entry points of their own: `lease-enrichment/lease-key` (which
+ * loads neither the AWS SDK nor Powertools) and `lease-enrichment/enrichment-report`.
  *
  * @example
  * import middy from '@middy/core';
  * import { leaseKey, leaseEnrichment, enrichmentReport, createLogger, createMetrics } from 'lease-enrichment';
  */
 
-export { ENV } from './config.js';
 export type { BlueprintEventDetailType, LeaseEventDetailType } from './events.js';
 export { BLUEPRINT_EVENT_DETAIL_TYPES, LEASE_EVENT_DETAIL_TYPES, LEASE_EVENT_SOURCE_PREFIX } from './events.js';
 export type {
@@ -17,45 +16,20 @@ export type {
   Lease,
   LeaseBudgetThreshold,
   LeaseDurationThreshold,
-  LeaseField,
-  LeaseFieldKind,
-  LeaseFieldSpec,
-  LeaseFieldType,
   LeaseKey,
   LeaseMeta,
-  LeaseRecord,
   LeaseStatus,
-  LeaseStatusGroup,
-  LeaseStatusGroupSpec,
   LeaseSummary,
   LeaseThresholdAction,
   LeaseWithStatus,
   MonitoredLease,
   PendingLease,
 } from './lease.js';
-export {
-  LEASE_FIELDS,
-  LEASE_KEY_LIMITS,
-  LEASE_SCHEMA_VERSIONS,
-  LEASE_STATUS_GROUPS,
-  LEASE_STATUSES,
-  leaseSummary,
-} from './lease.js';
+export { LEASE_STATUSES, leaseSummary } from './lease.js';
 export type { EnrichmentMetricName } from './metric-names.js';
 export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from './metric-names.js';
-export type {
-  EnrichmentReportOptions,
-  LeaseDrift,
-  LeaseDriftKind,
-  LeaseDriftOptions,
-} from './middleware/enrichment-report/index.js';
-export {
-  enrichmentReport,
-  enrichmentReportValidateOptions,
-  fingerprintFields,
-  leaseDrift,
-  leaseFingerprint,
-} from './middleware/enrichment-report/index.js';
+export type { EnrichmentReportOptions, LeaseDrift, LeaseDriftKind, LeaseDriftOptions } from './middleware/enrichment-report/index.js';
+export { enrichmentReport, leaseDrift, leaseFingerprint } from './middleware/enrichment-report/index.js';
 export type {
   CircuitBreakerOptions,
   CircuitChange,
@@ -63,34 +37,19 @@ export type {
   CircuitState,
   LeaseEnrichmentOptions,
 } from './middleware/lease-enrichment/index.js';
-export {
-  CircuitBreaker,
-  circuitBreakerValidateOptions,
-  createLeaseDocumentClient,
-  leaseEnrichment,
-  leaseEnrichmentValidateOptions,
-  THROTTLING_ERROR_NAMES,
-} from './middleware/lease-enrichment/index.js';
+export { CircuitBreaker, createLeaseDocumentClient, leaseEnrichment, THROTTLING_ERROR_NAMES } from './middleware/lease-enrichment/index.js';
 export type { LeaseKeyExtractor, LeaseKeyFields, LeaseKeyOptions } from './middleware/lease-key/index.js';
-export { fromEventBridgeDetail, leaseKey, leaseKeyValidateOptions, ownField, typeName } from './middleware/lease-key/index.js';
+export { fromEventBridgeDetail, leaseKey, ownField } from './middleware/lease-key/index.js';
 export type {
-  EnrichmentRecord,
+  EnrichmentOutcome,
   LeaseEnrichmentContext,
-  LeaseEnrichmentOutcome,
   LeaseInternal,
   LeaseKeyDecision,
   LeaseKeyProblem,
   LeaseLogger,
+  LeaseLookup,
   QueryAttempt,
   SkipReason,
 } from './middleware/types.js';
-export { ENRICHMENT_INTERNAL, LEASE_KEY_INTERNAL } from './middleware/types.js';
-export {
-  ADDRESS_FIELDS,
-  createLogger,
-  createMetrics,
-  EMAIL_MASK,
-  findEmailAddresses,
-  maskEmails,
-  maskEmailsReplacer,
-} from './observability.js';
+export { LEASE_KEY_INTERNAL, LEASE_LOOKUP_INTERNAL } from './middleware/types.js';
+export { createLogger, createMetrics, maskEmailsReplacer } from './observability.js';

@@ -258,9 +258,6 @@ export type Lease = PendingLease | ApprovalDeniedLease | MonitoredLease | EndedL
  */
 export type LeaseWithStatus<S extends LeaseStatus> = Lease & { readonly status: S };
 
-/** The name this type had before the model: a LeaseTable item. */
-export type LeaseRecord = Lease;
-
 type SummaryField = {
   [F in LeaseField]: (typeof LEASE_FIELDS)[F] extends { readonly summary: true } ? F : never;
 }[LeaseField];

@@ -7,7 +7,7 @@
 export const DEFAULT_METRICS_NAMESPACE = 'LeaseEnrichment';
 
 /** Service name (and the `service` metric dimension) used when `POWERTOOLS_SERVICE_NAME` is not set. */
-export const DEFAULT_SERVICE_NAME = 'lease-enrichment';
+export const DEFAULT_SERVICE_NAME = 'lease-notifications';
 
 /** Metrics emitted by the enrichment middlewares; all are counts except the latency. */
 export const EnrichmentMetric = {
@@ -27,8 +27,10 @@ export const EnrichmentMetric = {
   Throttled: 'EnrichmentThrottled',
   /** The circuit breaker opened (or re-opened after a failed probe). */
   CircuitOpened: 'EnrichmentCircuitOpened',
-  /** A lease record's field set matched none of the known fingerprints. */
+  /** A lease record departs from ISB's lease model (see `leaseDrift`); allow-listed field sets count only for their values. */
   SchemaDrift: 'LeaseSchemaDrift',
+  /** A found lease was read once more, strongly consistently (the `rereadWhen` option). */
+  Reread: 'LeaseReread',
 } as const;
 
 export type EnrichmentMetricName = (typeof EnrichmentMetric)[keyof typeof EnrichmentMetric];

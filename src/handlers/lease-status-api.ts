@@ -74,7 +74,7 @@ const unavailable = (): APIGatewayProxyResultV2 => json(503, { message: 'lease l
  */
 export const leaseStatus = (request: LeaseStatusRequest, context: LeaseEnrichmentContext): APIGatewayProxyResultV2 => {
   if (!hasVerifiedEmail(request)) return json(403, { message: 'A verified email address is required' });
-  const { leaseEnrichment: outcome, lease } = context;
+  const { enrichment: outcome, lease } = context;
   switch (outcome.status) {
     case 'enriched':
     case 'not-found':

@@ -10,7 +10,7 @@ import { contained } from '../middleware/contained.js';
 import { type EnrichmentReportOptions, enrichmentReport } from '../middleware/enrichment-report/index.js';
 import { createLeaseDocumentClient, type LeaseEnrichmentOptions, leaseEnrichment } from '../middleware/lease-enrichment/index.js';
 import { leaseKey, ownField } from '../middleware/lease-key/index.js';
-import type { LeaseEnrichmentContext, LeaseEnrichmentOutcome, LeaseInternal } from '../middleware/types.js';
+import type { EnrichmentOutcome, LeaseEnrichmentContext, LeaseInternal } from '../middleware/types.js';
 import { createLogger, createMetrics } from '../observability.js';
 
 /** What EventBridge delivers. Typed for readers; read defensively, since a direct invoke can send anything. */
@@ -23,7 +23,7 @@ export interface LeaseNotification {
   source: string | null;
   /** True when `lease` is present. */
   enriched: boolean;
-  enrichment: LeaseEnrichmentOutcome;
+  enrichment: EnrichmentOutcome;
   lease?: LeaseSummary;
 }
 
@@ -42,7 +42,7 @@ export const notify = (event: LeaseEvent, context: LeaseEnrichmentContext): Leas
     detailType: stringField(event, 'detail-type'),
     source: stringField(event, 'source'),
     enriched: context.lease !== undefined,
-    enrichment: context.leaseEnrichment,
+    enrichment: context.enrichment,
   };
   if (context.lease) notification.lease = leaseSummary(context.lease);
   return notification;

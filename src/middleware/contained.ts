@@ -32,34 +32,40 @@ const reportFailure = (source: string, call: string, error: unknown): void => {
   }
 };
 
+/** `target`'s `methods` as {@link contained} returns them: same arguments, nothing returned. */
+export type Contained<T, K extends keyof T> = {
+  readonly [M in K]: (...args: T[M] extends (...args: infer A) => unknown ? A : never) => void;
+};
+
 /**
  * A view of `target` whose `methods` never fail the caller: observability never fails a handler.
  * A method that throws, or returns a promise that rejects, is reported once, on stderr (a JSON line
- * naming `source` and the call, with the error's name and its message masked and cut short), and
- * the call returns `undefined`. Meant for methods whose result nobody reads: a logger's `warn`,
+ * naming `source` and the call, with the error's name and its message masked and cut short). The
+ * view's methods return nothing: they are for calls whose result nobody reads, a logger's `warn`,
  * a metrics instance's `addMetric`.
  *
  * Each middleware wraps the logger and metrics it is given, once, when it is made.
  *
  * @example
- * const logger = contained(options.logger, ['debug', 'info', 'warn', 'error'], 'leaseKey');
- * logger.warn('Lease key invalid'); // a broken logger costs a stderr line, not the notification
+ * const logger = contained(options.logger, ['info', 'warn', 'error'], 'leaseEnrichment');
+ * logger.warn('Lease lookup failed'); // a broken logger costs a stderr line, not the notification
  */
-export const contained = <T extends object, K extends keyof T & string>(target: T, methods: readonly K[], source: string): Pick<T, K> => {
-  const view: Partial<Record<K, (...args: unknown[]) => unknown>> = {};
+export const contained = <T extends object, K extends keyof T & string>(
+  target: T,
+  methods: readonly K[],
+  source: string,
+): Contained<T, K> => {
+  const view: Partial<Record<K, (...args: unknown[]) => void>> = {};
   for (const method of methods) {
     const call = `${method}()`;
-    view[method] = (...args: unknown[]): unknown => {
+    view[method] = (...args: unknown[]): void => {
       try {
         const result = (target[method] as (...args: unknown[]) => unknown).apply(target, args);
-        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-          Promise.resolve(result).catch((error: unknown) => reportFailure(source, call, error));
-        }
+        if (result instanceof Promise) result.catch((error: unknown) => reportFailure(source, call, error));
       } catch (error) {
         reportFailure(source, call, error);
       }
-      return undefined;
     };
   }
-  return view as Pick<T, K>;
+  return view as Contained<T, K>;
 };

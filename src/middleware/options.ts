@@ -1,152 +1,94 @@
-import { LOGGER_METHODS } from './types.js';
-
 /**
- * Options checked when a middleware is made, as Middy's own middlewares check theirs: a wrong option
- * fails at module load with an error naming it, not as a strange result at the first invocation.
- *
- * Ours rather than `@middy/util`'s `validateOptions`: that one is not a dependency of ours, throws a
- * `TypeError` for an out-of-range number and lets `Infinity` through; ours throws a `RangeError`
- * for NaN, infinite, negative or too large numbers and a `TypeError` for the wrong type.
+ * Options are checked when a middleware is made, so that a wrong one fails at module load with an
+ * error naming the middleware and the option. Direct checks of what each middleware calls rather
+ * than `@middy/util`'s `validateOptions`, whose errors are all `TypeError`s without the middleware's
+ * name, and which cannot say "a number below `budgetMs`" or "an object with `warn()`".
  */
-
-/** What errors carry in `cause.package`, as Middy's carry `@middy/<name>`. */
-export const PACKAGE_NAME = 'lease-enrichment';
 
 /** The longest delay a Node timer honours; a longer one fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-interface Presence {
-  /** Whether the option must be given. Default: optional. */
-  readonly required?: boolean;
-}
+type Problem = readonly [kind: typeof TypeError | typeof RangeError, text: string];
 
-/** What one option must be. */
-export type OptionRule = Presence &
-  (
-    | {
-        /** A finite number within the bounds. */
-        readonly type: 'number';
-        readonly minimum?: number;
-        readonly exclusiveMinimum?: number;
-        readonly maximum?: number;
-        readonly integer?: boolean;
-      }
-    | { readonly type: 'boolean' | 'function' | 'string' }
-    /** An array of non-empty strings. */
-    | { readonly type: 'strings' }
-    /** Any iterable but a string (whose items are its characters); an array's items must be non-empty strings. */
-    | { readonly type: 'iterable' }
-    /** An object with these methods: a logger, a client, a breaker. Duck-typed, since two copies of a package fail `instanceof`. */
-    | { readonly type: 'object'; readonly methods: readonly string[] }
-  );
+/** Checks one given option: undefined when it is fine, else what is wrong with it. */
+export type OptionRule = (value: unknown) => Problem | undefined;
 
-/** Each option a middleware takes, by name. An option not listed is a typo, and an error. */
-export type OptionsSchema = Readonly<Record<string, OptionRule>>;
+const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
-const typeName = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
-
-const optionError = (kind: typeof TypeError | typeof RangeError, source: string, option: string, problem: string): Error =>
-  new kind(`${source}: option '${option}' ${problem}`, { cause: { package: PACKAGE_NAME, data: { source, option } } });
-
-const checkNumber = (source: string, option: string, rule: Extract<OptionRule, { type: 'number' }>, value: number): void => {
-  const range = (problem: string) => optionError(RangeError, source, option, `${problem}, got ${value}`);
-  if (!Number.isFinite(value)) throw range('must be a finite number');
-  if (rule.integer && !Number.isInteger(value)) throw range('must be an integer');
-  if (rule.minimum !== undefined && value < rule.minimum) throw range(`must be >= ${rule.minimum}`);
-  if (rule.exclusiveMinimum !== undefined && value <= rule.exclusiveMinimum) throw range(`must be > ${rule.exclusiveMinimum}`);
-  if (rule.maximum !== undefined && value > rule.maximum) throw range(`must be <= ${rule.maximum}`);
-};
-
-const checkStrings = (source: string, option: string, items: readonly unknown[]): void => {
-  items.forEach((item, index) => {
-    if (typeof item !== 'string' || item.length === 0) {
-      throw optionError(TypeError, source, `${option}[${index}]`, `must be a non-empty string, got ${typeName(item)}`);
-    }
-  });
-};
-
-const checkRule = (source: string, option: string, rule: OptionRule, value: unknown): void => {
-  const type = (expected: string) => optionError(TypeError, source, option, `must be ${expected}, got ${typeName(value)}`);
-  switch (rule.type) {
-    case 'number':
-      if (typeof value !== 'number') throw type('a number');
-      checkNumber(source, option, rule, value);
-      return;
-    case 'boolean':
-    case 'function':
-      if (typeof value !== rule.type) throw type(`a ${rule.type}`);
-      return;
-    case 'string':
-      if (typeof value !== 'string' || value.length === 0) throw type('a non-empty string');
-      return;
-    case 'strings':
-      if (!Array.isArray(value)) throw type('an array of strings');
-      checkStrings(source, option, value);
-      return;
-    case 'iterable':
-      if (typeof value !== 'object' || value === null || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-        throw type('an iterable of strings');
-      }
-      // Only an array is checked item by item: a generator would be used up by the check.
-      if (Array.isArray(value)) checkStrings(source, option, value);
-      return;
-    case 'object':
-      if (typeof value !== 'object' || value === null) throw type(`an object with ${rule.methods.join(', ')}`);
-      for (const method of rule.methods) {
-        if (typeof (value as Record<string, unknown>)[method] !== 'function') {
-          throw optionError(TypeError, source, option, `must have a method ${method}()`);
-        }
-      }
-  }
-};
+/** The error every check throws: the middleware, the option, and `cause` as Middy's errors carry it. */
+export const optionError = (source: string, option: string, [Kind, text]: Problem): Error =>
+  new Kind(`${source}: option '${option}' ${text}`, { cause: { package: 'lease-enrichment', data: { source, option } } });
 
 /**
- * Checks a middleware's options against its schema: a `TypeError` naming the option for a wrong
- * type, a missing required option or an unknown one; a `RangeError` for a number that is NaN,
- * infinite or out of bounds. Errors carry `{ cause: { package, data: { source, option } } }`.
- * Undefined counts as not given.
+ * Checks `options` against `rules`: an option not in `rules` is a typo, one in `required` must be
+ * given, and each given option must pass its rule. Undefined counts as not given.
  *
  * @example
- * validateOptions('leaseEnrichment', { budgetMs: { type: 'number', exclusiveMinimum: 0 } }, { budgetMs: NaN });
- * // RangeError: leaseEnrichment: option 'budgetMs' must be a finite number, got NaN
+ * checkOptions('leaseKey', { logger: console }, { logger: methods('warn') }, ['logger']);
  */
-export const validateOptions = (source: string, schema: OptionsSchema, options: unknown): void => {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${source}: options must be an object, got ${typeName(options)}`, {
-      cause: { package: PACKAGE_NAME, data: { source } },
-    });
-  }
-  for (const option of Object.keys(options)) {
-    if (!Object.hasOwn(schema, option)) throw optionError(TypeError, source, option, 'is not an option');
-  }
-  for (const [option, rule] of Object.entries(schema)) {
-    const value = (options as Record<string, unknown>)[option];
-    if (value === undefined) {
-      if (rule.required) throw optionError(TypeError, source, option, 'is required');
-      continue;
-    }
-    checkRule(source, option, rule, value);
-  }
-};
-
-/**
- * `defaults` with every option that is given laid over them. Unlike a spread, an option given as
- * `undefined` keeps its default.
- *
- * @example
- * withDefaults({ budgetMs: 2000, reserveMs: 500 }, { budgetMs: undefined, reserveMs: 0 });
- * // => { budgetMs: 2000, reserveMs: 0 }
- */
-export const withDefaults = <TDefaults extends object, TOptions extends object>(
-  defaults: TDefaults,
-  options: TOptions,
-): TDefaults & TOptions => {
-  const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+export const checkOptions = (
+  source: string,
+  options: object,
+  rules: Record<string, OptionRule>,
+  required: readonly string[] = [],
+): void => {
   for (const [option, value] of Object.entries(options)) {
-    if (value !== undefined) merged[option] = value;
+    if (!Object.hasOwn(rules, option)) throw optionError(source, option, [TypeError, 'is not an option']);
+    const problem = value === undefined ? undefined : rules[option]?.(value);
+    if (problem) throw optionError(source, option, problem);
   }
-  return merged as TDefaults & TOptions;
+  for (const option of required) {
+    if ((options as Record<string, unknown>)[option] === undefined) throw optionError(source, option, [TypeError, 'is required']);
+  }
 };
 
-/** The rule for a logger option: what the middlewares call on it. */
-export const LOGGER_RULE: OptionRule = { type: 'object', methods: LOGGER_METHODS, required: true };
+/** An object with these methods, and no more is asked of it: a logger, a client, a breaker. */
+export const methods =
+  (...names: readonly string[]): OptionRule =>
+  (value) => {
+    const list = names.map((name) => `${name}()`).join(', ');
+    if (typeof value !== 'object' || value === null) return [TypeError, `must be an object with ${list}, got ${kindOf(value)}`];
+    const missing = names.find((name) => typeof (value as Record<string, unknown>)[name] !== 'function');
+    return missing === undefined ? undefined : [TypeError, `must have a method ${missing}()`];
+  };
+
+/** A value of this `typeof`. */
+export const ofType =
+  (type: 'boolean' | 'function'): OptionRule =>
+  (value) =>
+    typeof value === type ? undefined : [TypeError, `must be a ${type}, got ${kindOf(value)}`];
+
+/** A finite number within the bounds (`above` is exclusive). */
+export const number =
+  ({ min, above, max = MAX_TIMER_MS, integer = false }: { min?: number; above?: number; max?: number; integer?: boolean }): OptionRule =>
+  (value) => {
+    if (typeof value !== 'number') return [TypeError, `must be a number, got ${kindOf(value)}`];
+    const range = (text: string): Problem => [RangeError, `must be ${text}, got ${value}`];
+    if (!Number.isFinite(value)) return range('a finite number');
+    if (integer && !Number.isInteger(value)) return range('an integer');
+    if (min !== undefined && value < min) return range(`>= ${min}`);
+    if (above !== undefined && value <= above) return range(`> ${above}`);
+    return value > max ? range(`<= ${max}`) : undefined;
+  };
+
+/** A string that is not empty; `what` says what it names. */
+export const text =
+  (what: string): OptionRule =>
+  (value) => {
+    if (typeof value !== 'string') return [TypeError, `must be ${what}, got ${kindOf(value)}`];
+    return value === '' ? [TypeError, `must be ${what}, got an empty string`] : undefined;
+  };
+
+/** Non-empty strings in an array, or (`iterable`) in any iterable but a string, whose items would be its characters. */
+export const strings =
+  (container: 'array' | 'iterable'): OptionRule =>
+  (value) => {
+    const iterable = typeof value === 'object' && value !== null && Symbol.iterator in value;
+    if (container === 'array' ? !Array.isArray(value) : !iterable)
+      return [TypeError, `must be an ${container} of strings, got ${kindOf(value)}`];
+    // Only an array is checked item by item: a generator would be used up by the check.
+    const items: readonly unknown[] = Array.isArray(value) ? value : [];
+    const bad = items.findIndex((item) => typeof item !== 'string' || item === '');
+    const got = items[bad] === '' ? 'an empty string' : kindOf(items[bad]);
+    return bad < 0 ? undefined : [TypeError, `must hold non-empty strings, got ${got} at index ${bad}`];
+  };

@@ -2,14 +2,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Lease, LeaseKey } from '../lease.js';
 
-/** The logger methods the middlewares call. */
-export const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
-
 /**
- * What the middlewares need of a logger. A Powertools `Logger` fits, and so does `console` in a
- * quick script.
+ * What the middlewares need of a logger: `info`, `warn` and `error` (`leaseKey` calls only `warn`).
+ * A Powertools `Logger` fits, and so does `console` in a quick script.
  */
-export type LeaseLogger = Pick<Logger, (typeof LOGGER_METHODS)[number]>;
+export type LeaseLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Why a lease key was rejected: which field, and what is wrong with it. */
 export interface LeaseKeyProblem {
@@ -29,13 +26,13 @@ export interface LeaseKeyProblem {
 export type LeaseKeyDecision = { readonly key: LeaseKey } | { readonly problems: readonly LeaseKeyProblem[] };
 
 /**
- * The outcome of one enrichment, as the handler sees it.
+ * The outcome of one enrichment, as the handler sees it on `context.enrichment`.
  * - `enriched`: the lease is on `context.lease`;
  * - `not-found`: DynamoDB answered without an item;
  * - `skipped`: DynamoDB was not asked (`reason` says why);
  * - `failed`: DynamoDB was asked and did not answer usefully (`reason` says why).
  */
-export type LeaseEnrichmentOutcome =
+export type EnrichmentOutcome =
   | { readonly status: 'enriched' | 'not-found' }
   | { readonly status: 'skipped'; readonly reason: SkipReason }
   | { readonly status: 'failed'; readonly reason: string };
@@ -50,24 +47,26 @@ export interface QueryAttempt {
 }
 
 /**
- * Everything the enrichment middleware observed, for the report middleware to turn into metrics and
- * log lines. Kept in `request.internal` so that the I/O and the reporting stay separate.
+ * What `leaseEnrichment` observed in one lookup, for `enrichmentReport` to turn into metrics and log
+ * lines. Kept in `request.internal` so that the I/O and the reporting stay separate.
  */
-export interface EnrichmentRecord {
-  readonly outcome: LeaseEnrichmentOutcome;
+export interface LeaseLookup {
+  readonly outcome: EnrichmentOutcome;
   readonly lease?: Lease;
   readonly attempts: readonly QueryAttempt[];
   /** Throttling responses among the attempts. */
   readonly throttled: number;
-  /** Whether this enrichment opened the circuit breaker. */
+  /** Whether this lookup opened the circuit breaker. */
   readonly circuitOpened: boolean;
+  /** Whether a second, strongly consistent GetItem was made (see the `rereadWhen` option). */
+  readonly reread: boolean;
 }
 
 /** Where `leaseKey` leaves its {@link LeaseKeyDecision} in `request.internal`. Namespaced, as Powertools' keys are. */
-export const LEASE_KEY_INTERNAL = 'lease-enrichment.key';
+export const LEASE_KEY_INTERNAL = 'leaseKey.decision';
 
-/** Where `leaseEnrichment` leaves its {@link EnrichmentRecord} in `request.internal`. */
-export const ENRICHMENT_INTERNAL = 'lease-enrichment.enrichment';
+/** Where `leaseEnrichment` leaves its {@link LeaseLookup} in `request.internal`. */
+export const LEASE_LOOKUP_INTERNAL = 'leaseEnrichment.lookup';
 
 /**
  * The middlewares' shared state in `request.internal`, under their own namespaced keys.
@@ -77,7 +76,7 @@ export const ENRICHMENT_INTERNAL = 'lease-enrichment.enrichment';
  */
 export type LeaseInternal = {
   [LEASE_KEY_INTERNAL]?: LeaseKeyDecision;
-  [ENRICHMENT_INTERNAL]?: EnrichmentRecord;
+  [LEASE_LOOKUP_INTERNAL]?: LeaseLookup;
 };
 
 /**
@@ -85,11 +84,11 @@ export type LeaseInternal = {
  * `context.lease` needs no cast.
  *
  * @example
- * const notify = (event: LeaseEvent, context: LeaseEnrichmentContext) =>
- *   context.lease ? leaseSummary(context.lease) : undefined;
+ * const notify = (event: unknown, context: LeaseEnrichmentContext) =>
+ *   context.lease ? leaseSummary(context.lease) : context.enrichment.status;
  */
 export interface LeaseEnrichmentContext extends Context {
-  /** The lease, when `leaseEnrichment.status` is `enriched`. */
+  /** The lease, when `enrichment.status` is `enriched`. */
   lease?: Lease;
-  leaseEnrichment: LeaseEnrichmentOutcome;
+  enrichment: EnrichmentOutcome;
 }

@@ -15,7 +15,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { describe, it } from '@jest/globals';
 import { createLeaseTable, LOCAL_CLIENT_CONFIG, type LocalEngine, putLeases, startLocalDynamoDB } from '../../local/dynamodb.js';
 import type { LeaseEvent } from '../../src/handlers/notification.js';
-import type { LeaseKey, LeaseRecord } from '../../src/lease.js';
+import type { Lease, LeaseKey } from '../../src/lease.js';
 import { leaseEvent, leaseRecords } from '../support/lambda.js';
 
 export type TargetKind = LocalEngine | 'aws';
@@ -81,7 +81,7 @@ export interface IntegrationTarget {
   /** A lease the table holds. */
   readonly knownLease: LeaseKey;
   /** The leases the suite seeded; none on AWS. */
-  readonly seeded: readonly LeaseRecord[];
+  readonly seeded: readonly Lease[];
   stop(): Promise<void>;
 }
 

@@ -4,11 +4,11 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ENV, readEnvList } from '../../config.js';
 import { EnrichmentMetric } from '../../metric-names.js';
-import { contained } from '../contained.js';
-import { LOGGER_RULE, type OptionsSchema, validateOptions } from '../options.js';
-import { ENRICHMENT_INTERNAL, type EnrichmentRecord, type LeaseInternal, type LeaseLogger, LOGGER_METHODS } from '../types.js';
-import { combineDrift, valueDrift } from './drift.js';
-import { LeaseShapes } from './shapes.js';
+import { type Contained, contained } from '../contained.js';
+import { checkOptions, methods, strings } from '../options.js';
+import { LEASE_LOOKUP_INTERNAL, type LeaseInternal, type LeaseLogger, type LeaseLookup } from '../types.js';
+import { leaseDrift } from './drift.js';
+import { leaseFingerprint } from './fingerprint.js';
 
 export interface EnrichmentReportOptions {
   /** Where the per-lookup INFO line and drift WARN lines go. */
@@ -25,20 +25,7 @@ export interface EnrichmentReportOptions {
 
 const SOURCE = 'enrichmentReport';
 
-const optionsSchema: OptionsSchema = {
-  logger: LOGGER_RULE,
-  metrics: { type: 'object', methods: ['addMetric'], required: true },
-  knownFingerprints: { type: 'iterable' },
-};
-
-/**
- * Checks {@link enrichmentReport}'s options, as the middleware does when it is made.
- *
- * @example
- * enrichmentReportValidateOptions({ logger, metrics, knownFingerprints: 'abc' });
- * // TypeError: enrichmentReport: option 'knownFingerprints' must be an iterable of strings, got string
- */
-export const enrichmentReportValidateOptions = (options: EnrichmentReportOptions): void => validateOptions(SOURCE, optionsSchema, options);
+const rules = { logger: methods('info', 'warn', 'error'), metrics: methods('addMetric'), knownFingerprints: strings('iterable') };
 
 const OUTCOME_METRIC = {
   enriched: EnrichmentMetric.Enriched,
@@ -47,18 +34,64 @@ const OUTCOME_METRIC = {
   failed: EnrichmentMetric.Failed,
 } as const;
 
-// Drift WARN lines already written, by fingerprint and findings: bounded, in case drift is wild.
+/** Distinct drift findings a container writes a WARN line for; past them, drift is only counted. */
 const WARNED_LIMIT = 256;
 
+interface Report {
+  readonly logger: Contained<LeaseLogger, 'info' | 'warn' | 'error'>;
+  readonly metrics: Contained<Pick<Metrics, 'addMetric'>, 'addMetric'>;
+  readonly accepted: ReadonlySet<string>;
+  /** Drift findings (fingerprint and drift) already written as a WARN line. */
+  readonly warned: Set<string>;
+}
+
+const countLookup = ({ metrics }: Report, { outcome, attempts, throttled, circuitOpened, reread }: LeaseLookup): void => {
+  for (const { durationMs } of attempts) metrics.addMetric(EnrichmentMetric.QueryLatency, MetricUnit.Milliseconds, durationMs);
+  metrics.addMetric(OUTCOME_METRIC[outcome.status], MetricUnit.Count, 1);
+  if (outcome.status === 'skipped' && outcome.reason === 'circuit-open')
+    metrics.addMetric(EnrichmentMetric.SkippedCircuitOpen, MetricUnit.Count, 1);
+  if (throttled > 0) metrics.addMetric(EnrichmentMetric.Throttled, MetricUnit.Count, throttled);
+  if (circuitOpened) metrics.addMetric(EnrichmentMetric.CircuitOpened, MetricUnit.Count, 1);
+  if (reread) metrics.addMetric(EnrichmentMetric.Reread, MetricUnit.Count, 1);
+};
+
+/** The INFO line of every lookup and, for a lease that departs from ISB's model, the drift metric and WARN line. */
+const reportLookup = (report: Report, lookup: LeaseLookup): void => {
+  countLookup(report, lookup);
+  const { outcome, lease, attempts } = lookup;
+  const info = {
+    enrichment: outcome,
+    attempts: attempts.length,
+    queryLatencyMs: attempts.map(({ durationMs }) => Math.round(durationMs * 100) / 100),
+  };
+  if (!lease) {
+    report.logger.info('Lease enrichment', info);
+    return;
+  }
+  const schemaFingerprint = leaseFingerprint(lease);
+  const leaseStatus = typeof lease.status === 'string' ? lease.status : undefined;
+  report.logger.info('Lease enrichment', { ...info, schemaFingerprint, leaseStatus });
+  const drift = leaseDrift(lease, { fieldSetAccepted: report.accepted.has(schemaFingerprint) });
+  if (drift.length === 0) return;
+  report.metrics.addMetric(EnrichmentMetric.SchemaDrift, MetricUnit.Count, 1);
+  const findings = `${schemaFingerprint} ${JSON.stringify(drift)}`;
+  if (report.warned.has(findings) || report.warned.size >= WARNED_LIMIT) return;
+  report.warned.add(findings);
+  const fields = Object.keys(lease).sort();
+  report.logger.warn("Lease schema drift: the record departs from ISB's lease model", { schemaFingerprint, leaseStatus, drift, fields });
+};
+
 /**
- * Reports each enrichment: `EnrichmentQueryLatencyMs` for every GetItem attempt (the query alone, not
- * the backoff wait), a count for its outcome and for throttles and breaker openings, and one INFO line
- * with the outcome and, for a fetched lease, its `schemaFingerprint` beside its status.
+ * Reports each lease lookup: `EnrichmentQueryLatencyMs` for every GetItem attempt (the query alone,
+ * not the backoff wait), a count for its outcome, for throttles, breaker openings and re-reads, and
+ * one INFO line with the outcome and, for a fetched lease, its `schemaFingerprint` beside its status.
  *
- * Each fetched lease is judged against ISB's lease model (see `leaseDrift`): an unknown field, a
+ * Each fetched lease is judged against ISB's lease model with {@link leaseDrift}: an unknown field, a
  * missing required field, a wrong type, an unknown status or schema version is schema drift, counted
  * as `LeaseSchemaDrift` every time and written as a WARN line (kinds and field names, never values)
- * once per fingerprint and findings per container.
+ * once per fingerprint and findings. A container writes WARN lines for its first 256 distinct
+ * findings only; past that bound, new findings are counted in the metric but not written, so wild
+ * drift never costs a WARN line per invocation.
  *
  * Use it after `leaseEnrichment`, with Powertools' `logMetrics` earlier in the chain to flush.
  *
@@ -71,64 +104,21 @@ const WARNED_LIMIT = 256;
  *   .handler(notify);
  */
 export const enrichmentReport = (options: EnrichmentReportOptions): MiddlewareObj<unknown, unknown, Error, Context, LeaseInternal> => {
-  enrichmentReportValidateOptions(options);
+  checkOptions(SOURCE, options, rules, ['logger', 'metrics']);
   // A logger or metrics failure costs a stderr line, never the notification.
-  const logger = contained(options.logger, LOGGER_METHODS, SOURCE);
-  const metrics = contained(options.metrics, ['addMetric'], SOURCE);
-  const accepted = new Set(options.knownFingerprints ?? readEnvList(ENV.knownFingerprints));
-  const warned = new Set<string>();
-  const shapes = new LeaseShapes();
-
-  const countOutcome = ({ outcome, attempts, throttled, circuitOpened }: EnrichmentRecord): void => {
-    for (const { durationMs } of attempts) {
-      metrics.addMetric(EnrichmentMetric.QueryLatency, MetricUnit.Milliseconds, durationMs);
-    }
-    metrics.addMetric(OUTCOME_METRIC[outcome.status], MetricUnit.Count, 1);
-    if (outcome.status === 'skipped' && outcome.reason === 'circuit-open') {
-      metrics.addMetric(EnrichmentMetric.SkippedCircuitOpen, MetricUnit.Count, 1);
-    }
-    if (throttled > 0) metrics.addMetric(EnrichmentMetric.Throttled, MetricUnit.Count, throttled);
-    if (circuitOpened) metrics.addMetric(EnrichmentMetric.CircuitOpened, MetricUnit.Count, 1);
+  const report: Report = {
+    logger: contained(options.logger, ['info', 'warn', 'error'], SOURCE),
+    metrics: contained(options.metrics, ['addMetric'], SOURCE),
+    accepted: new Set(options.knownFingerprints ?? readEnvList(ENV.knownFingerprints)),
+    warned: new Set(),
   };
-
   const enrichmentReportBefore = (request: Request<unknown, unknown, Error, Context, LeaseInternal>): void => {
-    const record = request.internal[ENRICHMENT_INTERNAL];
-    if (!record) {
-      logger.error('No enrichment to report: use enrichmentReport after leaseEnrichment');
-      return;
-    }
-    countOutcome(record);
-
-    const { outcome, lease, attempts } = record;
-    const queryLatencyMs = attempts.map((item) => Math.round(item.durationMs * 100) / 100);
-    if (!lease) {
-      logger.info('Lease enrichment', { enrichment: outcome, attempts: attempts.length, queryLatencyMs });
-      return;
-    }
-    const shape = shapes.of(lease);
-    const schemaFingerprint = shape.fingerprint;
-    const leaseStatus = typeof lease.status === 'string' ? lease.status : undefined;
-    logger.info('Lease enrichment', { enrichment: outcome, attempts: attempts.length, queryLatencyMs, schemaFingerprint, leaseStatus });
-    const drift = combineDrift(
-      shape.fieldSetDrift(lease.status),
-      valueDrift(lease, shape.names, shape.kinds),
-      accepted.has(schemaFingerprint),
-    );
-    if (drift.length === 0) return;
-    metrics.addMetric(EnrichmentMetric.SchemaDrift, MetricUnit.Count, 1);
-    const findings = `${schemaFingerprint} ${drift.map(({ kind, fields }) => `${kind}:${fields.join(',')}`).join(' ')}`;
-    if (warned.has(findings)) return;
-    if (warned.size < WARNED_LIMIT) warned.add(findings);
-    logger.warn("Lease schema drift: the record departs from ISB's lease model", {
-      schemaFingerprint,
-      leaseStatus,
-      drift,
-      fields: Object.keys(lease).sort(),
-    });
+    const lookup = request.internal[LEASE_LOOKUP_INTERNAL];
+    if (lookup) reportLookup(report, lookup);
+    else report.logger.error('No lease lookup to report: use enrichmentReport after leaseEnrichment');
   };
-
   return { before: enrichmentReportBefore };
 };
 
 export { type LeaseDrift, type LeaseDriftKind, type LeaseDriftOptions, leaseDrift } from './drift.js';
-export { fingerprintFields, leaseFingerprint } from './fingerprint.js';
+export { leaseFingerprint } from './fingerprint.js';

@@ -1,4 +1,4 @@
-import { type OptionsSchema, validateOptions, withDefaults } from '../options.js';
+import { checkOptions, number, ofType } from '../options.js';
 
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the breaker. Default 5. */
@@ -11,38 +11,30 @@ export interface CircuitBreakerOptions {
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-/** What recording a result did to the breaker: `opened` (or opened again), `closed`, or nothing. */
+/** What completing a permit did to the breaker: `opened` (or opened again), `closed`, or nothing. */
 export type CircuitChange = 'opened' | 'closed' | undefined;
 
 /**
- * The right to make one call, from {@link CircuitBreaker.tryAcquire}. Record the call's result
- * through it exactly once, in a `finally`, before anything that can throw.
+ * The right to make one call, from {@link CircuitBreaker.tryAcquire}. Complete it with the call's
+ * result exactly once, in a `finally`, before anything that can throw.
  */
 export interface CircuitPermit {
   /**
-   * Records how the call went and returns what that changed. Only the first record counts. A stale
+   * Says how the call went and returns what that changed. Only the first completion counts. A stale
    * result changes nothing: one from a call that a newer call has already reported after, or one
    * from a call that began before the breaker opened.
    */
-  record(result: 'success' | 'failure'): CircuitChange;
+  complete(result: 'success' | 'failure'): CircuitChange;
 }
 
 const defaults = { failureThreshold: 5, openMs: 30_000, now: (): number => performance.now() };
 
-const optionsSchema: OptionsSchema = {
-  failureThreshold: { type: 'number', integer: true, minimum: 1 },
-  openMs: { type: 'number', minimum: 0 },
-  now: { type: 'function' },
+const unbounded = Number.MAX_VALUE;
+const rules = {
+  failureThreshold: number({ min: 1, max: unbounded, integer: true }),
+  openMs: number({ min: 0, max: unbounded }),
+  now: ofType('function'),
 };
-
-/**
- * Checks {@link CircuitBreaker} options: a `TypeError` or `RangeError` naming the option.
- *
- * @example
- * circuitBreakerValidateOptions({ openMs: -1 }); // RangeError: CircuitBreaker: option 'openMs' must be >= 0, got -1
- */
-export const circuitBreakerValidateOptions = (options: CircuitBreakerOptions): void =>
-  validateOptions('CircuitBreaker', optionsSchema, options);
 
 /**
  * A consecutive-failure circuit breaker. Closed, every call passes; after `failureThreshold` failures
@@ -50,17 +42,18 @@ export const circuitBreakerValidateOptions = (options: CircuitBreakerOptions): v
  * whose result closes it or opens it again. A probe that has not reported after `openMs` is given up
  * and another may pass, so a lost result cannot keep the breaker half-open for ever.
  *
- * Each call gets a permit with a serial number, and its result is recorded through that permit, so
+ * Each call gets a permit with a serial number, and its result is given back through that permit, so
  * a result always belongs to the call that was let through, and a late result from an older call
  * cannot undo what a newer one reported. State lives in the instance, so one instance per container
- * (created at module load) is one breaker per container.
+ * (created at module load) is one breaker per container. Wrong options throw a `TypeError` or
+ * `RangeError` naming the option.
  *
  * @example
  * const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 10_000 });
  * const permit = breaker.tryAcquire();
  * if (permit) {
  *   let ok = false;
- *   try { await call(); ok = true; } finally { permit.record(ok ? 'success' : 'failure'); }
+ *   try { await call(); ok = true; } finally { permit.complete(ok ? 'success' : 'failure'); }
  * }
  */
 export class CircuitBreaker {
@@ -72,15 +65,14 @@ export class CircuitBreaker {
   /** Serial of the last permit handed out. */
   #issued = 0;
   /** Serial of the newest permit whose result counted. */
-  #newestRecorded = 0;
+  #newestCompleted = 0;
   #probe: { readonly serial: number; readonly issuedAt: number } | undefined;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    circuitBreakerValidateOptions(options);
-    const { failureThreshold, openMs, now } = withDefaults(defaults, options);
-    this.#failureThreshold = failureThreshold;
-    this.#openMs = openMs;
-    this.#now = now;
+    checkOptions('CircuitBreaker', options, rules);
+    this.#failureThreshold = options.failureThreshold ?? defaults.failureThreshold;
+    this.#openMs = options.openMs ?? defaults.openMs;
+    this.#now = options.now ?? defaults.now;
   }
 
   get state(): CircuitState {
@@ -98,19 +90,19 @@ export class CircuitBreaker {
     }
     this.#issued += 1;
     const serial = this.#issued;
-    let recorded = false;
+    let completed = false;
     return {
-      record: (result) => {
-        if (recorded) return undefined;
-        recorded = true;
-        return this.#record(serial, result);
+      complete: (result) => {
+        if (completed) return undefined;
+        completed = true;
+        return this.#complete(serial, result);
       },
     };
   }
 
-  #record(serial: number, result: 'success' | 'failure'): CircuitChange {
-    if (serial < this.#newestRecorded) return undefined;
-    this.#newestRecorded = serial;
+  #complete(serial: number, result: 'success' | 'failure'): CircuitChange {
+    if (serial < this.#newestCompleted) return undefined;
+    this.#newestCompleted = serial;
     if (this.#openedAt !== undefined) {
       if (serial !== this.#probe?.serial) return undefined;
       this.#probe = undefined;

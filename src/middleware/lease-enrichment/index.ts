@@ -1,27 +1,25 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { ENV, readEnv } from '../../config.js';
 import type { Lease, LeaseKey } from '../../lease.js';
-import { contained } from '../contained.js';
-import { LOGGER_RULE, MAX_TIMER_MS, type OptionsSchema, validateOptions, withDefaults } from '../options.js';
+import { type Contained, contained } from '../contained.js';
+import { checkOptions, methods, number, ofType, optionError, strings, text } from '../options.js';
 import {
-  ENRICHMENT_INTERNAL,
-  type EnrichmentRecord,
+  type EnrichmentOutcome,
   LEASE_KEY_INTERNAL,
+  LEASE_LOOKUP_INTERNAL,
   type LeaseEnrichmentContext,
   type LeaseInternal,
   type LeaseLogger,
-  LOGGER_METHODS,
+  type LeaseLookup,
   type QueryAttempt,
   type SkipReason,
 } from '../types.js';
-import { CircuitBreaker, type CircuitChange } from './circuit-breaker.js';
-import { type Deadline, Deadlines } from './deadline.js';
+import { CircuitBreaker, type CircuitChange, type CircuitPermit } from './circuit-breaker.js';
 import { createLeaseDocumentClient } from './document-client.js';
+import { errorFields, errorName, failureReason, isThrottling, THROTTLING_ERROR_NAMES } from './errors.js';
 
-export interface LeaseEnrichmentOptions {
+export interface LeaseEnrichmentOptions<TEvent = unknown> {
   /** Where failures, skips and breaker changes are logged. */
   logger: LeaseLogger;
   /** The client to query with. Default: one {@link createLeaseDocumentClient} per middleware. */
@@ -30,9 +28,9 @@ export interface LeaseEnrichmentOptions {
   tableName?: string;
   /** Error names retried once. Default: {@link THROTTLING_ERROR_NAMES}. */
   retryOn?: readonly string[];
-  /** Wait before the one retry, in ms. Default 500. */
+  /** Wait before the one retry, in ms; less than `budgetMs`. Default 500. */
   retryDelayMs?: number;
-  /** Most time the whole enrichment (attempts and wait) may take, in ms. Default 2000. */
+  /** Most time the whole lookup (attempts and waits) may take, in ms. Default 2000. */
   budgetMs?: number;
   /** Time kept back from the Lambda's remaining time for the rest of the invocation, in ms. Default 500. */
   reserveMs?: number;
@@ -40,221 +38,144 @@ export interface LeaseEnrichmentOptions {
   circuitBreaker?: CircuitBreaker;
   /** Strongly consistent reads (twice the read cost). Default false. */
   consistentRead?: boolean;
+  /**
+   * After an eventually consistent read finds a lease, whether to read it once more with
+   * `ConsistentRead: true`, within the same budget (an event may be newer than the copy read). Must
+   * not throw. A re-read that fails or finds nothing leaves the first lease. Default: never.
+   */
+  rereadWhen?: (lease: Lease, event: TEvent) => boolean;
 }
-
-/**
- * The error names DynamoDB throttles with: `ProvisionedThroughputExceededException` on a table's
- * provisioned or on-demand throughput, `ThrottlingException` and `RequestLimitExceeded` on the
- * account's or the control plane's limits (Innovation Sandbox's LeaseTable is on-demand and sees all
- * three). These, and only these, count as throttling in the `throttled` reason and metric.
- */
-export const THROTTLING_ERROR_NAMES: readonly string[] = Object.freeze([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-]);
-
-const THROTTLING = new Set(THROTTLING_ERROR_NAMES);
 
 const SOURCE = 'leaseEnrichment';
 
-const defaults = {
-  retryOn: THROTTLING_ERROR_NAMES,
-  retryDelayMs: 500,
-  budgetMs: 2000,
-  reserveMs: 500,
-  consistentRead: false,
+const rules = {
+  logger: methods('info', 'warn', 'error'),
+  client: methods('send'),
+  tableName: text("the LeaseTable's name or ARN"),
+  retryOn: strings('array'),
+  retryDelayMs: number({ min: 0 }),
+  budgetMs: number({ above: 0 }),
+  reserveMs: number({ min: 0, max: Number.MAX_VALUE }),
+  circuitBreaker: methods('tryAcquire'),
+  consistentRead: ofType('boolean'),
+  rereadWhen: ofType('function'),
 };
 
-const optionsSchema: OptionsSchema = {
-  logger: LOGGER_RULE,
-  client: { type: 'object', methods: ['send'] },
-  tableName: { type: 'string' },
-  retryOn: { type: 'strings' },
-  retryDelayMs: { type: 'number', minimum: 0, maximum: MAX_TIMER_MS },
-  budgetMs: { type: 'number', exclusiveMinimum: 0, maximum: MAX_TIMER_MS },
-  reserveMs: { type: 'number', minimum: 0 },
-  circuitBreaker: { type: 'object', methods: ['tryAcquire'] },
-  consistentRead: { type: 'boolean' },
-};
-
-/**
- * Checks {@link leaseEnrichment}'s options, as the middleware does when it is made: a `TypeError`
- * naming the option for a wrong type or an unknown option, a `RangeError` for a number that is NaN,
- * infinite or out of bounds.
- *
- * @example
- * leaseEnrichmentValidateOptions({ logger, budgetMs: Number.NaN });
- * // RangeError: leaseEnrichment: option 'budgetMs' must be a finite number, got NaN
- */
-export const leaseEnrichmentValidateOptions = (options: LeaseEnrichmentOptions): void => validateOptions(SOURCE, optionsSchema, options);
-
-/** The options, merged over the defaults: what the hooks run on. */
-interface LeaseEnrichmentConfig {
-  readonly logger: LeaseLogger;
-  readonly client: Pick<DynamoDBDocumentClient, 'send'>;
+interface Config extends Required<Omit<LeaseEnrichmentOptions<never>, 'logger' | 'tableName' | 'rereadWhen'>> {
+  readonly logger: Contained<LeaseLogger, 'info' | 'warn' | 'error'>;
   readonly tableName: string | undefined;
-  readonly retryOn: ReadonlySet<string>;
-  readonly retryDelayMs: number;
-  readonly budgetMs: number;
-  readonly reserveMs: number;
-  readonly circuitBreaker: CircuitBreaker;
-  readonly consistentRead: boolean;
-  /** The lookups' deadlines, on one timer. */
-  readonly deadlines: Deadlines;
+  readonly rereadWhen: (lease: Lease, event: unknown) => boolean;
 }
 
-type EnrichmentRequest = Request<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal>;
-
-/** One GetItem: what the report sees, plus the lease or the error. */
-type Attempt = QueryAttempt & ({ readonly lease?: Lease } | { readonly failed: true; readonly error: unknown });
-
-/** A whole lookup: its attempts, and the lease or why there is none. */
+/** One lookup under way: the key, the table, the budget's signal and the attempts so far. */
 interface Lookup {
-  readonly attempts: readonly QueryAttempt[];
-  readonly lease?: Lease;
-  /** Present when the lookup failed; `error` may itself be `undefined` (a client can reject with anything). */
-  readonly failure?: { readonly error: unknown; readonly timedOut: boolean };
+  readonly key: LeaseKey;
+  readonly table: string;
+  readonly budgetMs: number;
+  readonly signal: AbortSignal;
+  readonly attempts: QueryAttempt[];
 }
 
-const errorName = (error: unknown): string =>
-  typeof error === 'object' && error !== null && typeof (error as Error).name === 'string' ? (error as Error).name : 'UnknownError';
-
-const httpStatusOf = (error: unknown): number | undefined =>
-  (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-
-/**
- * Node's system error code (`ECONNRESET`, `ECONNREFUSED`, …), if any. The SDK renames a reset
- * connection `TimeoutError`, which would read like our own budget `timeout`; the code says what
- * happened.
- */
-const systemErrorCode = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
-};
+type Read = { readonly lease: Lease | undefined } | { readonly error: unknown };
 
 // The budget and the retry wait use the global setTimeout, not AbortSignal.timeout or
 // timers/promises: Node runs those on its internal timers, which Jest's fake timers cannot move.
 
-/** Waits `ms`; resolves false at once if the deadline passes first. */
-const waitUnlessPast = (ms: number, deadline: Deadline): Promise<boolean> =>
-  new Promise<boolean>((resolve) => {
-    const stop = deadline.listen(() => {
+/** Waits `ms`, or less when `signal` aborts first. */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => {
       clearTimeout(timer);
-      resolve(false);
-    });
-    const timer = setTimeout(() => {
-      stop();
-      resolve(true);
-    }, ms);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
   });
 
-/**
- * One GetItem on the lease key, timed by itself. Settles when DynamoDB answers or the deadline
- * passes, whichever comes first, whether or not the client honours the deadline (an injected one may
- * not). Never rejects: an error is part of the attempt. One promise, no async layers: this runs on
- * every invocation.
- */
-const queryLease = (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, deadline: Deadline): Promise<Attempt> =>
-  new Promise<Attempt>((resolve) => {
-    const started = performance.now();
-    const failed = (error: unknown): void => {
-      stop();
-      const result = deadline.aborted ? 'timeout' : errorName(error);
-      resolve({ durationMs: performance.now() - started, result, failed: true, error });
-    };
-    const stop = deadline.listen(() => failed(deadline.reason));
-    const answered = (output: GetCommandOutput | undefined): void => {
-      if (output === null || typeof output !== 'object') {
-        failed(new TypeError('The client answered GetItem without an output object'));
-        return;
-      }
-      stop();
-      // ISB's record as it is stored; enrichmentReport judges it against the lease model.
-      const lease = output.Item as Lease | undefined;
-      resolve({ durationMs: performance.now() - started, result: lease ? 'found' : 'not-found', lease });
-    };
-    try {
-      const command = new GetCommand({
-        TableName: table,
-        Key: { userEmail: key.userEmail, uuid: key.uuid },
-        ConsistentRead: config.consistentRead,
-      });
-      Promise.resolve(config.client.send(command, { abortSignal: deadline })).then(answered, failed);
-    } catch (error) {
-      failed(error);
-    }
-  });
-
-const toLookup = (attempts: readonly Attempt[], deadline: Deadline): Lookup => {
-  const summary = attempts.map(({ durationMs, result }) => ({ durationMs, result }));
-  const last = attempts[attempts.length - 1] as Attempt;
-  return 'failed' in last
-    ? { attempts: summary, failure: { error: last.error, timedOut: deadline.aborted } }
-    : { attempts: summary, lease: last.lease };
-};
-
-/**
- * Looks the lease up within `timeMs`: one GetItem, and one more after `retryDelayMs` when the first
- * failed with an error named in `retryOn`. The deadline aborts the request and the wait alike.
- */
-const lookupLease = async (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, timeMs: number): Promise<Lookup> => {
-  const deadline = config.deadlines.start(timeMs);
+/** One GetItem, timed by itself and added to the lookup's attempts. */
+const query = async ({ client }: Config, lookup: Lookup, consistentRead: boolean): Promise<Lease | undefined> => {
+  const started = performance.now();
+  const command = new GetCommand({ TableName: lookup.table, Key: lookup.key, ConsistentRead: consistentRead });
   try {
-    const first = await queryLease(config, table, key, deadline);
-    const retry = 'failed' in first && !deadline.aborted && config.retryOn.has(first.result);
-    if (!retry || !(await waitUnlessPast(config.retryDelayMs, deadline))) return toLookup([first], deadline);
-    return toLookup([first, await queryLease(config, table, key, deadline)], deadline);
-  } finally {
-    deadline.end();
+    // ISB's record as it is stored; enrichmentReport judges it against the lease model.
+    const lease = (await client.send(command, { abortSignal: lookup.signal })).Item as Lease | undefined;
+    lookup.attempts.push({ durationMs: performance.now() - started, result: lease ? 'found' : 'not-found' });
+    return lease;
+  } catch (error) {
+    lookup.attempts.push({ durationMs: performance.now() - started, result: lookup.signal.aborted ? 'timeout' : errorName(error) });
+    throw error;
   }
 };
 
-/** How long the lookup may take: the budget, or less when the Lambda has less time left than that plus the reserve. */
-const timeAllowed = (context: Context, { budgetMs, reserveMs }: LeaseEnrichmentConfig): number => {
-  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.NaN;
-  // A context that cannot tell (a test, a container) leaves the whole budget.
-  return Number.isFinite(remaining) ? Math.min(budgetMs, remaining - reserveMs) : budgetMs;
+/** A GetItem, and one more after `retryDelayMs` when the first failed with an error in `retryOn` and time is left. */
+const read = async (config: Config, lookup: Lookup, consistentRead: boolean): Promise<Read> => {
+  try {
+    return { lease: await query(config, lookup, consistentRead) };
+  } catch (error) {
+    if (lookup.signal.aborted || !config.retryOn.includes(errorName(error))) return { error };
+    await sleep(config.retryDelayMs, lookup.signal);
+    if (lookup.signal.aborted) return { error };
+    return query(config, lookup, consistentRead).then(
+      (lease) => ({ lease }),
+      (retryError: unknown) => ({ error: retryError }),
+    );
+  }
 };
 
-const failureReason = ({ error, timedOut }: NonNullable<Lookup['failure']>): string => {
-  if (timedOut) return 'timeout';
-  const name = errorName(error);
-  return THROTTLING.has(name) ? 'throttled' : (systemErrorCode(error) ?? name);
+/** Logs a failed read and says why it failed. */
+const warnFailure = ({ logger }: Config, lookup: Lookup, error: unknown, message: string): string => {
+  const reason = failureReason(error, lookup.signal.aborted);
+  logger.warn(message, { reason, ...errorFields(error), attempts: lookup.attempts.length, budgetMs: lookup.budgetMs });
+  return reason;
 };
 
-const skipped = (reason: SkipReason): EnrichmentRecord => ({
+/** The lookup as the report sees it, logging what the breaker did. */
+const finish = (
+  { logger }: Config,
+  lookup: Lookup,
+  change: CircuitChange,
+  found: Omit<LeaseLookup, 'attempts' | 'throttled' | 'circuitOpened'>,
+) => {
+  if (change === 'closed') logger.info('Circuit breaker closed: lease lookups resumed');
+  if (change === 'opened') logger.warn('Circuit breaker opened: lease lookups paused', { reason: 'circuit-opened' });
+  const throttled = lookup.attempts.filter(({ result }) => isThrottling(result)).length;
+  return { ...found, attempts: lookup.attempts, throttled, circuitOpened: change === 'opened' };
+};
+
+/** Reads the lease within the lookup's budget, and once more, consistently, when `rereadWhen` asks. */
+const fetchLease = async (config: Config, lookup: Lookup, permit: CircuitPermit, event: unknown): Promise<LeaseLookup> => {
+  const first = await read(config, lookup, config.consistentRead);
+  if ('error' in first) {
+    const change = permit.complete('failure');
+    const reason = warnFailure(config, lookup, first.error, 'Lease lookup failed; notification goes without lease context');
+    return finish(config, lookup, change, { outcome: { status: 'failed', reason }, reread: false });
+  }
+  const { lease } = first;
+  const outcome: EnrichmentOutcome = { status: lease ? 'enriched' : 'not-found' };
+  if (!lease || config.consistentRead || !config.rereadWhen(lease, event)) {
+    return finish(config, lookup, permit.complete('success'), { outcome, lease, reread: false });
+  }
+  const second = await read(config, lookup, true);
+  if ('error' in second) {
+    const change = permit.complete('failure');
+    warnFailure(config, lookup, second.error, 'Lease re-read failed; the lookup keeps the lease it read first');
+    return finish(config, lookup, change, { outcome, lease, reread: true });
+  }
+  return finish(config, lookup, permit.complete('success'), { outcome, lease: second.lease ?? lease, reread: true });
+};
+
+const skipped = (reason: SkipReason): LeaseLookup => ({
   outcome: { status: 'skipped', reason },
   attempts: [],
   throttled: 0,
   circuitOpened: false,
+  reread: false,
 });
 
-/** What one lookup gives the report, logging the failure and the breaker's changes on the way. */
-const toRecord = (lookup: Lookup, change: CircuitChange, { logger }: LeaseEnrichmentConfig, timeMs: number): EnrichmentRecord => {
-  const { attempts, lease, failure } = lookup;
-  const throttled = attempts.filter((attempt) => THROTTLING.has(attempt.result)).length;
-  if (!failure) {
-    if (change === 'closed') logger.info('Circuit breaker closed: lease lookups resumed');
-    return { outcome: { status: lease ? 'enriched' : 'not-found' }, lease, attempts, throttled, circuitOpened: false };
-  }
-  const reason = failureReason(failure);
-  logger.warn('Lease lookup failed; notification goes without lease context', {
-    reason,
-    errorName: errorName(failure.error),
-    errorCode: systemErrorCode(failure.error),
-    httpStatusCode: httpStatusOf(failure.error),
-    attempts: attempts.length,
-    budgetMs: timeMs,
-  });
-  const circuitOpened = change === 'opened';
-  if (circuitOpened) logger.warn('Circuit breaker opened: lease lookups paused', { reason: 'circuit-opened' });
-  return { outcome: { status: 'failed', reason }, attempts, throttled, circuitOpened };
-};
-
 /** Decides whether to ask DynamoDB, asks, and says what came of it. Never rejects for anything the table does. */
-const enrich = async (request: EnrichmentRequest, config: LeaseEnrichmentConfig): Promise<EnrichmentRecord> => {
-  const { logger, tableName, circuitBreaker } = config;
+const lookUp = async (config: Config, request: Request<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal>) => {
+  const { logger, tableName } = config;
   const decision = request.internal[LEASE_KEY_INTERNAL];
   if (!decision) {
     logger.error('No lease key decision: use the leaseKey middleware before leaseEnrichment; enrichment skipped', {
@@ -267,85 +188,89 @@ const enrich = async (request: EnrichmentRequest, config: LeaseEnrichmentConfig)
     logger.error(`${ENV.leaseTableName} is not set; enrichment skipped`, { reason: 'no-table-configured' });
     return skipped('no-table-configured');
   }
-  const timeMs = timeAllowed(request.context, config);
-  if (timeMs <= 0) {
+  // A context made by hand (a test, a script) may not tell the time left: then the whole budget.
+  const remainingMs = request.context.getRemainingTimeInMillis?.() ?? Number.NaN;
+  const budgetMs = Number.isFinite(remainingMs) ? Math.min(config.budgetMs, remainingMs - config.reserveMs) : config.budgetMs;
+  if (budgetMs <= 0) {
     logger.warn('Too little time left to look the lease up; enrichment skipped', { reason: 'no-time-left' });
     return skipped('no-time-left');
   }
-  const permit = circuitBreaker.tryAcquire();
+  const permit = config.circuitBreaker.tryAcquire();
   if (!permit) {
     logger.warn('Circuit breaker open; enrichment skipped', { reason: 'circuit-open' });
     return skipped('circuit-open');
   }
-
-  let lookup: Lookup | undefined;
-  let change: CircuitChange;
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
   try {
-    lookup = await lookupLease(config, tableName, decision.key, timeMs);
+    return await fetchLease(
+      config,
+      { key: decision.key, table: tableName, budgetMs, signal: budget.signal, attempts: [] },
+      permit,
+      request.event,
+    );
   } finally {
-    // First, before anything can throw: an unrecorded probe would keep the breaker from closing.
-    change = permit.record(lookup && !lookup.failure ? 'success' : 'failure');
+    clearTimeout(timer);
   }
-  return toRecord(lookup, change, config, timeMs);
 };
 
 /**
- * Fetches the lease named by the checked key (from the lease key middleware) with one GetItem, and
- * puts it on `context.lease`, with the outcome on `context.leaseEnrichment`. It never throws for
- * anything the table does, nor for its logger failing:
+ * Fetches the lease named by the checked key (from `leaseKey`) with one GetItem, and puts it on
+ * `context.lease`, with the outcome on `context.enrichment`. It never throws for anything the
+ * table does, nor for its logger failing:
  * - throttling (`retryOn`) is retried once after `retryDelayMs`; every other error fails at once,
  *   with the error's name (or, for a network error, Node's code such as `ECONNRESET`) as the reason,
  *   or `throttled` for any of {@link THROTTLING_ERROR_NAMES};
- * - the whole lookup, wait included, stops at `budgetMs` (or sooner, when the Lambda has less time
- *   left), aborting the request;
+ * - the whole lookup, waits included, stops at `budgetMs` (or sooner, when the Lambda has less time
+ *   left than that plus `reserveMs`), aborting the request;
  * - after `circuitBreaker`'s run of failures, DynamoDB is left alone for a while and lookups are
  *   `skipped` with reason `circuit-open`, until one probe succeeds.
- * What it observed (attempt latencies, throttles, breaker changes) goes to
- * `request.internal[ENRICHMENT_INTERNAL]` for the enrichment report middleware. Options are checked
- * when it is made ({@link leaseEnrichmentValidateOptions}).
+ * What it observed (attempt latencies, throttles, breaker changes, a re-read) goes to
+ * `request.internal[LEASE_LOOKUP_INTERNAL]` for `enrichmentReport`. Wrong options throw a
+ * `TypeError` or `RangeError` naming the option when it is made.
  *
- * IAM: `dynamodb:GetItem` on the table.
+ * IAM: `dynamodb:GetItem` on the table (and `kms:Decrypt` on its key, for ISB's LeaseTable).
  *
  * @example
  * const client = createLeaseDocumentClient();
- * export const handler = middy<LeaseEvent, Notification, Error, LeaseEnrichmentContext>()
+ * export const handler = middy<EventBridgeEvent<string, unknown>, unknown, Error, LeaseEnrichmentContext>()
  *   .use(leaseKey({ logger }))
  *   .use(leaseEnrichment({ logger, client }))
- *   .handler((event, context) => ({ lease: context.lease }));
+ *   .handler((event, context) => ({ status: context.enrichment.status, lease: context.lease }));
  */
-export const leaseEnrichment = (
-  options: LeaseEnrichmentOptions,
-): MiddlewareObj<unknown, unknown, Error, LeaseEnrichmentContext, LeaseInternal> => {
-  leaseEnrichmentValidateOptions(options);
-  const { logger, client, circuitBreaker, retryOn, ...rest } = withDefaults(
-    { ...defaults, tableName: readEnv(ENV.leaseTableName) },
-    options,
-  );
-  const config: LeaseEnrichmentConfig = {
-    ...rest,
-    logger: contained(logger, LOGGER_METHODS, SOURCE),
-    client: client ?? createLeaseDocumentClient(),
-    circuitBreaker: circuitBreaker ?? new CircuitBreaker(),
-    retryOn: new Set(retryOn),
-    deadlines: new Deadlines(),
+export const leaseEnrichment = <TEvent = unknown>(
+  options: LeaseEnrichmentOptions<TEvent>,
+): MiddlewareObj<TEvent, unknown, Error, LeaseEnrichmentContext, LeaseInternal> => {
+  checkOptions(SOURCE, options, rules, ['logger']);
+  const retryOn = options.retryOn ?? THROTTLING_ERROR_NAMES;
+  const [retryDelayMs, budgetMs] = [options.retryDelayMs ?? 500, options.budgetMs ?? 2000];
+  if (retryOn.length > 0 && retryDelayMs >= budgetMs) {
+    throw optionError(SOURCE, 'retryDelayMs', [
+      RangeError,
+      `must be less than budgetMs (${budgetMs}), got ${retryDelayMs}: the retry could never run`,
+    ]);
+  }
+  const config: Config = {
+    logger: contained(options.logger, ['info', 'warn', 'error'], SOURCE),
+    client: options.client ?? createLeaseDocumentClient(),
+    tableName: options.tableName ?? readEnv(ENV.leaseTableName),
+    retryOn,
+    retryDelayMs,
+    budgetMs,
+    reserveMs: options.reserveMs ?? 500,
+    circuitBreaker: options.circuitBreaker ?? new CircuitBreaker(),
+    consistentRead: options.consistentRead ?? false,
+    rereadWhen: (options.rereadWhen as Config['rereadWhen'] | undefined) ?? (() => false),
   };
-
-  const leaseEnrichmentBefore = async (request: EnrichmentRequest): Promise<void> => {
-    const record = await enrich(request, config);
-    request.internal[ENRICHMENT_INTERNAL] = record;
-    request.context.leaseEnrichment = record.outcome;
-    request.context.lease = record.lease;
+  const leaseEnrichmentBefore = async (request: Request<TEvent, unknown, Error, LeaseEnrichmentContext, LeaseInternal>) => {
+    const lookup = await lookUp(config, request);
+    request.internal[LEASE_LOOKUP_INTERNAL] = lookup;
+    request.context.enrichment = lookup.outcome;
+    request.context.lease = lookup.lease;
   };
-
   return { before: leaseEnrichmentBefore };
 };
 
-export {
-  CircuitBreaker,
-  type CircuitBreakerOptions,
-  type CircuitChange,
-  type CircuitPermit,
-  type CircuitState,
-  circuitBreakerValidateOptions,
-} from './circuit-breaker.js';
+export * from './circuit-breaker.js';
 export { createLeaseDocumentClient } from './document-client.js';
+export { THROTTLING_ERROR_NAMES } from './errors.js';

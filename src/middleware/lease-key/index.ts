@@ -2,41 +2,21 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { LeaseKey } from '../../lease.js';
 import { contained } from '../contained.js';
-import { LOGGER_RULE, type OptionsSchema, validateOptions } from '../options.js';
-import {
-  LEASE_KEY_INTERNAL,
-  type LeaseInternal,
-  type LeaseKeyDecision,
-  type LeaseKeyProblem,
-  type LeaseLogger,
-  LOGGER_METHODS,
-} from '../types.js';
+import { checkOptions, methods, ofType } from '../options.js';
+import { LEASE_KEY_INTERNAL, type LeaseInternal, type LeaseKeyDecision, type LeaseKeyProblem, type LeaseLogger } from '../types.js';
 import { fromEventBridgeDetail, type LeaseKeyExtractor, type LeaseKeyFields, typeName } from './extractors.js';
 import validateLeaseKey, { type LeaseKeyValidationError } from './validate-lease-key.generated.js';
 
 export interface LeaseKeyOptions<TEvent> {
-  /** Where WARN lines about a bad key go. */
-  logger: LeaseLogger;
+  /** Where WARN lines about a bad key go: only `warn` is called, so the same logger as the others' fits. */
+  logger: Pick<LeaseLogger, 'warn'> & Partial<LeaseLogger>;
   /** Finds the key fields in the event. Default: {@link fromEventBridgeDetail}. */
   extract?: LeaseKeyExtractor<TEvent>;
 }
 
 const SOURCE = 'leaseKey';
 
-const optionsSchema: OptionsSchema = {
-  logger: LOGGER_RULE,
-  extract: { type: 'function' },
-};
-
-/**
- * Checks {@link leaseKey}'s options, as the middleware does when it is made: a `TypeError` naming
- * the option for a missing logger, an extractor that is not a function, or an unknown option.
- *
- * @example
- * leaseKeyValidateOptions({ logger, extract: 'detail.leaseId' });
- * // TypeError: leaseKey: option 'extract' must be a function, got string
- */
-export const leaseKeyValidateOptions = <TEvent>(options: LeaseKeyOptions<TEvent>): void => validateOptions(SOURCE, optionsSchema, options);
+const rules = { logger: methods('warn'), extract: ofType('function') };
 
 const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): LeaseKeyProblem => {
   const name = error.keyword === 'required' ? error.params.missingProperty : error.instancePath.slice(1);
@@ -55,12 +35,21 @@ const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): Leas
   }
 };
 
+// A bad key is an answer, not an error: the compiled schema is called directly, with no throw.
+const checkKey = (fields: LeaseKeyFields): LeaseKeyDecision => {
+  const key = { userEmail: fields.userEmail, uuid: fields.uuid };
+  if (validateLeaseKey(key)) return { key: key as LeaseKey };
+  // Ajv's contract: `errors` is set whenever the validate function returns false.
+  const errors: readonly LeaseKeyValidationError[] = validateLeaseKey.errors ?? [];
+  return { problems: errors.map((item) => toProblem(item, fields)) };
+};
+
 /**
  * Checks the lease key fields of each event before anything asks DynamoDB for them, and tells the
  * enrichment middleware (through `request.internal[LEASE_KEY_INTERNAL]`) either the checked key or
  * why there is none. A bad key never fails the event: enrichment is skipped with a WARN line naming
  * each field and its problem (never its value); nor does a logger that throws (see `contained`).
- * Options are checked when it is made ({@link leaseKeyValidateOptions}).
+ * Wrong options throw a `TypeError` naming the option when it is made.
  *
  * The checks run on the extracted key rather than the whole event, with a JSON Schema compiled at
  * build time (see `schema.ts`): missing, not a string, empty, over DynamoDB's key size limits
@@ -78,32 +67,13 @@ const toProblem = (error: LeaseKeyValidationError, fields: LeaseKeyFields): Leas
 export const leaseKey = <TEvent = unknown>(
   options: LeaseKeyOptions<TEvent>,
 ): MiddlewareObj<TEvent, unknown, Error, Context, LeaseInternal> => {
-  leaseKeyValidateOptions(options);
-  const logger = contained(options.logger, LOGGER_METHODS, SOURCE);
+  checkOptions(SOURCE, options, rules, ['logger']);
+  const logger = contained(options.logger, ['warn'], SOURCE);
   const extract: LeaseKeyExtractor<TEvent> = options.extract ?? fromEventBridgeDetail;
 
-  // A bad key is an answer, not an error: the compiled schema is called directly, with no throw.
-  const check = (fields: LeaseKeyFields): LeaseKeyDecision => {
-    const key = { userEmail: fields.userEmail, uuid: fields.uuid };
-    if (validateLeaseKey(key)) return { key: key as LeaseKey };
-    // Ajv's contract: `errors` is set whenever the validate function returns false.
-    const errors: readonly LeaseKeyValidationError[] = validateLeaseKey.errors ?? [];
-    return { problems: errors.map((item) => toProblem(item, fields)) };
-  };
-
-  const decide = (event: TEvent): LeaseKeyDecision => {
-    let found: LeaseKeyFields | LeaseKeyProblem;
-    try {
-      found = extract(event);
-    } catch (error) {
-      logger.error('Lease key extractor threw; enrichment skipped', { error });
-      return { problems: [{ field: '(event)', problem: 'malformed' }] };
-    }
-    return 'problem' in found ? { problems: [found] } : check(found);
-  };
-
   const leaseKeyBefore = (request: Request<TEvent, unknown, Error, Context, LeaseInternal>): void => {
-    const decision = decide(request.event);
+    const found = extract(request.event);
+    const decision = 'problem' in found ? { problems: [found] } : checkKey(found);
     request.internal[LEASE_KEY_INTERNAL] = decision;
     if ('problems' in decision) {
       logger.warn('Lease key invalid; enrichment skipped', {
@@ -117,4 +87,4 @@ export const leaseKey = <TEvent = unknown>(
 };
 
 export type { LeaseKeyExtractor, LeaseKeyFields } from './extractors.js';
-export { fromEventBridgeDetail, ownField, typeName } from './extractors.js';
+export { fromEventBridgeDetail, ownField } from './extractors.js';

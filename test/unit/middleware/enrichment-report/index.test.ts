@@ -2,50 +2,43 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { LEASE_STATUSES, type Lease } from '../../../src/lease.js';
-import { EnrichmentMetric } from '../../../src/metric-names.js';
-import {
-  type EnrichmentReportOptions,
-  enrichmentReport,
-  fingerprintFields,
-  leaseFingerprint,
-} from '../../../src/middleware/enrichment-report/index.js';
-import { ENRICHMENT_INTERNAL, type EnrichmentRecord, type LeaseInternal } from '../../../src/middleware/types.js';
-import { lambdaContext, leaseRecords, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
-import { type CapturedOutput, captureOutput } from '../../support/output.js';
-
-// The fingerprint of the field set { status, uuid }: SHA-256 of "status\nuuid", first 16 hex digits.
-const PINNED_STATUS_UUID = '7cbedb877222e61b';
+import type { Lease } from '../../../../src/lease.js';
+import { EnrichmentMetric } from '../../../../src/metric-names.js';
+import { type EnrichmentReportOptions, enrichmentReport, leaseFingerprint } from '../../../../src/middleware/enrichment-report/index.js';
+import { LEASE_LOOKUP_INTERNAL, type LeaseInternal, type LeaseLogger, type LeaseLookup } from '../../../../src/middleware/types.js';
+import { lambdaContext, leaseRecords, recordWithStatus, testLogger, testMetrics } from '../../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../../support/output.js';
 
 /** A record that departs from ISB's model, typed as what DynamoDB handed over. */
 const drifted = (record: object): Lease => record as Lease;
 
-const enriched = (lease: Lease, durations = [4.2]): EnrichmentRecord => ({
+const enriched = (lease: Lease, durations = [4.2]): LeaseLookup => ({
   outcome: { status: 'enriched' },
   lease,
   attempts: durations.map((durationMs) => ({ durationMs, result: 'found' })),
   throttled: 0,
   circuitOpened: false,
+  reread: false,
 });
 
 /** The middleware on a minimal handler, with Powertools flushing the metrics to stdout: one per container. */
 const reporter = (options: Partial<EnrichmentReportOptions> = {}) => {
   const metrics = testMetrics();
-  let record: EnrichmentRecord | undefined;
+  let record: LeaseLookup | undefined;
   const handler = middy<unknown, string, Error, Context, LeaseInternal>()
     .use(logMetrics(metrics))
     .before((request) => {
-      if (record) request.internal[ENRICHMENT_INTERNAL] = record;
+      if (record) request.internal[LEASE_LOOKUP_INTERNAL] = record;
     })
     .use(enrichmentReport({ logger: testLogger(), metrics, ...options }))
     .handler(() => 'notification sent');
-  return (next: EnrichmentRecord | undefined) => {
+  return (next: LeaseLookup | undefined) => {
     record = next;
     return handler({}, lambdaContext());
   };
 };
 
-const report = (record: EnrichmentRecord | undefined, options: Partial<EnrichmentReportOptions> = {}) => reporter(options)(record);
+const report = (record: LeaseLookup | undefined, options: Partial<EnrichmentReportOptions> = {}) => reporter(options)(record);
 
 describe('enrichmentReport', () => {
   let output: CapturedOutput;
@@ -65,6 +58,7 @@ describe('enrichmentReport', () => {
         ],
         throttled: 1,
         circuitOpened: false,
+        reread: false,
       });
 
       const [doc] = output.emf();
@@ -88,21 +82,43 @@ describe('enrichmentReport', () => {
       ['failed', { status: 'failed', reason: 'AccessDeniedException' }, EnrichmentMetric.Failed],
       ['skipped', { status: 'skipped', reason: 'invalid-lease-key' }, EnrichmentMetric.Skipped],
     ] as const)('one count for %s, and nothing else when nothing else happened', async (_status, outcome, metric) => {
-      await report({ outcome, attempts: [], throttled: 0, circuitOpened: false });
+      await report({ outcome, attempts: [], throttled: 0, circuitOpened: false, reread: false });
 
       expect(output.metrics()).toEqual({ [metric]: [1] });
     });
 
     it('a skip by the open breaker counts as skipped and as circuit-open', async () => {
-      await report({ outcome: { status: 'skipped', reason: 'circuit-open' }, attempts: [], throttled: 0, circuitOpened: false });
+      await report({
+        outcome: { status: 'skipped', reason: 'circuit-open' },
+        attempts: [],
+        throttled: 0,
+        circuitOpened: false,
+        reread: false,
+      });
 
       expect(output.metrics()).toEqual({ [EnrichmentMetric.Skipped]: [1], [EnrichmentMetric.SkippedCircuitOpen]: [1] });
     });
 
     it('a failure whose error calls itself circuit-open is a failure, not a skip by the breaker', async () => {
-      await report({ outcome: { status: 'failed', reason: 'circuit-open' }, attempts: [], throttled: 0, circuitOpened: false });
+      await report({
+        outcome: { status: 'failed', reason: 'circuit-open' },
+        attempts: [],
+        throttled: 0,
+        circuitOpened: false,
+        reread: false,
+      });
 
       expect(output.metrics()).toEqual({ [EnrichmentMetric.Failed]: [1] });
+    });
+
+    it('a consistent re-read as LeaseReread', async () => {
+      await report({ ...enriched(recordWithStatus('Active'), [3, 4]), reread: true });
+
+      expect(output.metrics()).toEqual({
+        [EnrichmentMetric.QueryLatency]: [3, 4],
+        [EnrichmentMetric.Enriched]: [1],
+        [EnrichmentMetric.Reread]: [1],
+      });
     });
 
     it('a lease found at the first attempt: its latency and the count, and no throttle, breaker or drift metric', async () => {
@@ -120,6 +136,7 @@ describe('enrichmentReport', () => {
         ],
         throttled: 2,
         circuitOpened: true,
+        reread: false,
       });
 
       expect(output.metrics()).toEqual({
@@ -158,6 +175,7 @@ describe('enrichmentReport', () => {
         attempts: [{ durationMs: 1.004, result: 'not-found' }],
         throttled: 0,
         circuitOpened: false,
+        reread: false,
       });
 
       expect(output.fields('INFO')).toEqual([
@@ -178,7 +196,6 @@ describe('enrichmentReport', () => {
 
       expect(output.logs('WARN')).toEqual([]);
       expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual([]);
-      expect(new Set(output.logs('INFO').map((line) => line.leaseStatus))).toEqual(new Set(LEASE_STATUSES));
     });
 
     it.each([
@@ -248,16 +265,16 @@ describe('enrichmentReport', () => {
       ]);
     });
 
-    it('keeps writing WARN lines when there are more drifted shapes than it remembers', async () => {
+    it('stops writing WARN lines past 256 distinct findings, and still counts every drifted lease', async () => {
       const invoke = reporter();
-      const shapes = Array.from({ length: 257 }, (_, index) => drifted({ ...recordWithStatus('Active'), [`extra${index}`]: 1 }));
+      const leases = Array.from({ length: 300 }, (_, index) => drifted({ ...recordWithStatus('Active'), [`extra${index}`]: 1 }));
 
-      for (const lease of shapes) await invoke(enriched(lease));
-      await invoke(enriched(shapes[0]!));
-      await invoke(enriched(shapes[256]!));
+      for (const lease of leases) await invoke(enriched(lease));
+      for (const lease of leases) await invoke(enriched(lease));
 
-      expect(output.logs('WARN')).toHaveLength(258);
-      expect(output.metric(EnrichmentMetric.SchemaDrift)).toHaveLength(259);
+      const warned = output.logs('WARN').map((line) => line.schemaFingerprint);
+      expect(warned).toEqual(leases.slice(0, 256).map((lease) => leaseFingerprint(lease)));
+      expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual(Array(600).fill(1));
     });
 
     it("accepts an operator's allow-listed field set, but still reports its values", async () => {
@@ -286,31 +303,118 @@ describe('enrichmentReport', () => {
     await expect(report(undefined)).resolves.toBe('notification sent');
 
     expect(output.logs('ERROR')).toEqual([
-      expect.objectContaining({ message: 'No enrichment to report: use enrichmentReport after leaseEnrichment' }),
+      expect.objectContaining({ message: 'No lease lookup to report: use enrichmentReport after leaseEnrichment' }),
     ]);
     expect(output.metric(EnrichmentMetric.Skipped)).toEqual([]);
   });
 });
 
-describe('fingerprints', () => {
-  it('depend on field names, not their order or values', () => {
-    expect(leaseFingerprint({ b: 1, a: 2 })).toBe(leaseFingerprint({ a: 'x', b: 'y' }));
-    expect(leaseFingerprint({ a: 1 })).not.toBe(leaseFingerprint({ a: 1, b: 1 }));
-    expect(fingerprintFields(['status', 'uuid'])).toMatch(/^[0-9a-f]{16}$/);
+const FAILED: LeaseLookup = {
+  outcome: { status: 'failed', reason: 'throttled' },
+  attempts: [
+    { durationMs: 3, result: 'ThrottlingException' },
+    { durationMs: 2, result: 'ThrottlingException' },
+  ],
+  throttled: 2,
+  circuitOpened: true,
+  reread: false,
+};
+
+const ENRICHED: LeaseLookup = {
+  outcome: { status: 'enriched' },
+  lease: { ...recordWithStatus('Active'), surpriseField: 'x' } as object as Lease, // drift: a WARN too
+  attempts: [{ durationMs: 4, result: 'found' }],
+  throttled: 0,
+  circuitOpened: false,
+  reread: false,
+};
+
+/** The middleware on a minimal handler, as the notification handler uses it. */
+const reportWith = (record: LeaseLookup, options: Partial<EnrichmentReportOptions>) => {
+  const metrics = testMetrics();
+  return middy<unknown, string, Error, Context, LeaseInternal>()
+    .use(logMetrics(metrics))
+    .before((request) => {
+      request.internal[LEASE_LOOKUP_INTERNAL] = record;
+    })
+    .use(enrichmentReport({ logger: testLogger(), metrics, ...options }))
+    .handler(() => 'notification sent')({}, lambdaContext());
+};
+
+const failureReports = (output: CapturedOutput) =>
+  output.lines.filter((line) => line.stream === 'stderr').map((line) => line.json?.message);
+
+describe('enrichmentReport, when its own observability fails', () => {
+  let output: CapturedOutput;
+  beforeEach(() => {
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  it('still lets the notification go when every metric is refused, reporting each refusal once', async () => {
+    const metrics = {
+      addMetric: () => {
+        throw new RangeError('Invalid metric value');
+      },
+    };
+
+    await expect(reportWith(FAILED, { metrics })).resolves.toBe('notification sent');
+
+    expect(failureReports(output)).toEqual(Array(5).fill('enrichmentReport: addMetric() failed; the invocation goes on without it'));
+    expect(output.logs('INFO')).toEqual([expect.objectContaining({ message: 'Lease enrichment' })]);
   });
 
-  it('tell hundreds of field sets apart, each the same whatever its order', () => {
-    const sets = Array.from({ length: 400 }, (_, i) => [`field${i}`, 'uuid']);
+  it('still lets the notification go, with its metrics, when the logger throws', async () => {
+    const fail = () => {
+      throw new Error('stdout closed');
+    };
+    const logger: LeaseLogger = { info: fail, warn: fail, error: fail };
 
-    const first = sets.map((fields) => fingerprintFields(fields));
-    const again = sets.map((fields) => fingerprintFields([...fields].reverse()));
+    await expect(reportWith(ENRICHED, { logger })).resolves.toBe('notification sent');
 
-    expect(again).toEqual(first);
-    expect(new Set(first).size).toBe(400);
+    expect(failureReports(output)).toEqual([
+      'enrichmentReport: info() failed; the invocation goes on without it',
+      'enrichmentReport: warn() failed; the invocation goes on without it',
+    ]);
+    expect(output.metric(EnrichmentMetric.Enriched)).toEqual([1]);
+    expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual([1]);
+  });
+});
+
+describe('enrichmentReport options', () => {
+  const logger = testLogger();
+  const metrics = testMetrics();
+
+  it.each([
+    [{ metrics: undefined }, "enrichmentReport: option 'metrics' is required"],
+    [{ metrics: {} }, "option 'metrics' must have a method addMetric()"],
+    [{ logger: null }, "option 'logger' must be an object with info(), warn(), error(), got null"],
+    [{ knownFingerprints: '1096766bf74d25b9' }, "option 'knownFingerprints' must be an iterable of strings, got string"],
+    [{ knownFingerprints: 42 }, "option 'knownFingerprints' must be an iterable of strings, got number"],
+    [{ knownFingerprints: { '1096766bf74d25b9': true } }, "option 'knownFingerprints' must be an iterable of strings, got object"],
+    [{ knownFingerprints: ['1096766bf74d25b9', 7] }, "option 'knownFingerprints' must hold non-empty strings, got number at index 1"],
+    [{ namespace: 'LeaseEnrichment' }, "option 'namespace' is not an option"],
+  ])('rejects %p with a TypeError naming the option, when it is made', (options, message) => {
+    const given = { logger, metrics, ...options } as unknown as EnrichmentReportOptions;
+
+    expect(() => enrichmentReport(given)).toThrow(TypeError);
+    expect(() => enrichmentReport(given)).toThrow(message);
   });
 
-  it("are pinned: an operator's configured fingerprint keeps matching the same field set", () => {
-    expect(fingerprintFields(['uuid', 'status'])).toBe(PINNED_STATUS_UUID);
-    expect(fingerprintFields(['ab', 'c'])).not.toBe(fingerprintFields(['a', 'bc']));
+  it('takes a logger with info, warn and error only', () => {
+    expect(() => enrichmentReport({ logger: { info: console.info, warn: console.warn, error: console.error }, metrics })).not.toThrow();
+  });
+
+  it('takes known fingerprints from a generator, without using it up to check it', async () => {
+    const output = captureOutput();
+    const lease = ENRICHED.lease as Lease; // drift: an unknown field
+    function* fingerprints() {
+      yield leaseFingerprint(lease);
+    }
+
+    await reportWith(ENRICHED, { knownFingerprints: fingerprints() });
+    output.restore();
+
+    expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual([]);
   });
 });

@@ -9,31 +9,32 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { LeaseEvent } from '../../../../src/handlers/notification.js';
 import {
   CircuitBreaker,
   createLeaseDocumentClient,
   type LeaseEnrichmentOptions,
   leaseEnrichment,
-  leaseEnrichmentValidateOptions,
   THROTTLING_ERROR_NAMES,
-} from '../../../src/middleware/lease-enrichment/index.js';
+} from '../../../../src/middleware/lease-enrichment/index.js';
 import {
-  ENRICHMENT_INTERNAL,
-  type EnrichmentRecord,
   LEASE_KEY_INTERNAL,
+  LEASE_LOOKUP_INTERNAL,
   type LeaseEnrichmentContext,
   type LeaseInternal,
   type LeaseKeyDecision,
   type LeaseLogger,
-} from '../../../src/middleware/types.js';
-import { lambdaContext, recordWithStatus, testLogger } from '../../support/lambda.js';
-import { type CapturedOutput, captureOutput } from '../../support/output.js';
-import { settle } from '../../support/timers.js';
+  type LeaseLookup,
+} from '../../../../src/middleware/types.js';
+import { lambdaContext, leaseEvent, recordWithStatus, testLogger } from '../../../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../../../support/output.js';
+import { settle } from '../../../support/timers.js';
 
 const TABLE = 'LeaseTable';
 const LEASE = recordWithStatus('Active');
 const KEY = { userEmail: LEASE.userEmail, uuid: LEASE.uuid };
 const ddb = mockClient(DynamoDBDocumentClient);
+const EVENT = leaseEvent({ leaseId: KEY }, 'LeaseApproved');
 
 const throttling = () =>
   new ProvisionedThroughputExceededException({
@@ -52,8 +53,8 @@ const accessDenied = () =>
 const elapse = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Run {
-  result: { outcome: LeaseEnrichmentContext['leaseEnrichment']; lease: LeaseEnrichmentContext['lease'] };
-  record: EnrichmentRecord | undefined;
+  result: { outcome: LeaseEnrichmentContext['enrichment']; lease: LeaseEnrichmentContext['lease'] };
+  record: LeaseLookup | undefined;
   elapsedMs: number;
 }
 
@@ -61,9 +62,9 @@ interface Run {
  * The middleware on a minimal handler that returns the outcome and lease from the context. A
  * `before` hook stands in for the lease key middleware; another reads what was left for the reporter.
  */
-const enrichmentHandler = (options: Partial<LeaseEnrichmentOptions> = {}, decision: LeaseKeyDecision | null = { key: KEY }) => {
-  let record: EnrichmentRecord | undefined;
-  const handler = middy<unknown, Run['result'], Error, LeaseEnrichmentContext, LeaseInternal>()
+const enrichmentHandler = (options: Partial<LeaseEnrichmentOptions<LeaseEvent>> = {}, decision: LeaseKeyDecision | null = { key: KEY }) => {
+  let record: LeaseLookup | undefined;
+  const handler = middy<LeaseEvent, Run['result'], Error, LeaseEnrichmentContext, LeaseInternal>()
     .before((request) => {
       if (decision) request.internal[LEASE_KEY_INTERNAL] = decision;
     })
@@ -76,16 +77,16 @@ const enrichmentHandler = (options: Partial<LeaseEnrichmentOptions> = {}, decisi
       }),
     )
     .before((request) => {
-      record = request.internal[ENRICHMENT_INTERNAL];
+      record = request.internal[LEASE_LOOKUP_INTERNAL];
     })
-    .handler((_event, context) => ({ outcome: context.leaseEnrichment, lease: context.lease }));
+    .handler((_event, context) => ({ outcome: context.enrichment, lease: context.lease }));
 
   return {
     handler,
     /** Invokes, letting fake time run until the invocation settles. */
-    invoke: async (context: Context = lambdaContext()): Promise<Run> => {
+    invoke: async (context: Context = lambdaContext(), event: LeaseEvent = EVENT): Promise<Run> => {
       const started = Date.now();
-      const result = await settle(handler({}, context as LeaseEnrichmentContext));
+      const result = await settle(handler(event, context as LeaseEnrichmentContext));
       return { result, record, elapsedMs: Date.now() - started };
     },
   };
@@ -112,17 +113,17 @@ describe('leaseEnrichment', () => {
       expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
       expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: TABLE, Key: KEY, ConsistentRead: false });
-      expect(record).toMatchObject({ outcome: { status: 'enriched' }, throttled: 0, circuitOpened: false });
+      expect(record).toMatchObject({ outcome: { status: 'enriched' }, throttled: 0, circuitOpened: false, reread: false });
       expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'found' }]);
       expect(output.logs('WARN')).toEqual([]);
     });
 
-    it("leaves what it observed under the documented key, 'lease-enrichment.enrichment', for middlewares of the user's own", async () => {
+    it("leaves what it observed under the documented key, 'leaseEnrichment.lookup', for middlewares of the user's own", async () => {
       ddb.on(GetCommand).resolves({ Item: LEASE });
       let internal: Record<string, unknown> = {};
       const handler = middy()
         .before((request) => {
-          (request.internal as Record<string, unknown>)['lease-enrichment.key'] = { key: KEY };
+          (request.internal as Record<string, unknown>)['leaseKey.decision'] = { key: KEY };
         })
         .use(leaseEnrichment({ logger: testLogger(), tableName: TABLE }))
         .before((request) => {
@@ -132,7 +133,7 @@ describe('leaseEnrichment', () => {
 
       await settle(handler({}, lambdaContext()));
 
-      expect(internal['lease-enrichment.enrichment']).toMatchObject({ outcome: { status: 'enriched' }, lease: LEASE });
+      expect(internal['leaseEnrichment.lookup']).toMatchObject({ outcome: { status: 'enriched' }, lease: LEASE, reread: false });
     });
 
     it('reports not-found when the table has no such lease', async () => {
@@ -192,7 +193,7 @@ describe('leaseEnrichment', () => {
 
     it('sends the retry no sooner than 500 ms after the first answer', async () => {
       ddb.on(GetCommand).rejectsOnce(throttling()).resolves({ Item: LEASE });
-      const pending = enrichmentHandler().handler({}, lambdaContext() as LeaseEnrichmentContext);
+      const pending = enrichmentHandler().handler(EVENT, lambdaContext() as LeaseEnrichmentContext);
 
       await jest.advanceTimersByTimeAsync(499);
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
@@ -316,20 +317,6 @@ describe('leaseEnrichment', () => {
       expect(output.logs('WARN')[0]).toMatchObject({ reason: code, errorName: name, errorCode: code });
     });
 
-    it.each([
-      ['nothing', undefined],
-      ['null', null],
-      ['a string', 'OK'],
-    ])('fails, naming TypeError, when a client answers with %s', async (_case, answer) => {
-      const client = { send: jest.fn(() => Promise.resolve(answer)) } as unknown as DynamoDBDocumentClient;
-
-      const { result, record } = await enrichmentHandler({ client }).invoke();
-
-      expect(result.outcome).toEqual({ status: 'failed', reason: 'TypeError' });
-      expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'TypeError' }]);
-      expect(output.logs('WARN')[0]).toMatchObject({ reason: 'TypeError', errorName: 'TypeError' });
-    });
-
     it('fails, naming the error, when a client throws instead of rejecting', async () => {
       const client = {
         send: jest.fn(() => {
@@ -341,14 +328,6 @@ describe('leaseEnrichment', () => {
 
       expect(result.outcome).toEqual({ status: 'failed', reason: 'RangeError' });
       expect(record?.attempts).toEqual([{ durationMs: expect.any(Number), result: 'RangeError' }]);
-    });
-
-    it('takes a client that answers without a promise', async () => {
-      const client = { send: jest.fn(() => ({ Item: LEASE })) } as unknown as DynamoDBDocumentClient;
-
-      const { result } = await enrichmentHandler({ client }).invoke();
-
-      expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
     });
 
     it.each([
@@ -419,7 +398,13 @@ describe('leaseEnrichment', () => {
 
   describe('keeps within its time budget', () => {
     const hungClient = () => {
-      const send = jest.fn((_command: unknown, _options: { abortSignal: AbortSignal }) => new Promise<never>(() => undefined));
+      const send = jest.fn(
+        (_command: unknown, { abortSignal }: { abortSignal: AbortSignal }) =>
+          new Promise<never>((_resolve, reject) => {
+            // As the SDK's HTTP handler does: the request is destroyed and the call rejects with an AbortError.
+            abortSignal.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })));
+          }),
+      );
       return { send, client: { send } as unknown as DynamoDBDocumentClient };
     };
 
@@ -442,7 +427,7 @@ describe('leaseEnrichment', () => {
 
       const { result, elapsedMs } = await enrichmentHandler({
         client,
-        retryOn: ['timeout', 'DeadlineExceededError', 'AbortError'],
+        retryOn: ['timeout', 'AbortError'],
       }).invoke();
 
       expect(result.outcome).toEqual({ status: 'failed', reason: 'timeout' });
@@ -476,7 +461,7 @@ describe('leaseEnrichment', () => {
     it('takes its budget and reserve from options', async () => {
       const { client } = hungClient();
 
-      const { elapsedMs } = await enrichmentHandler({ client, budgetMs: 300, reserveMs: 0 }).invoke(lambdaContext(250));
+      const { elapsedMs } = await enrichmentHandler({ client, budgetMs: 300, retryDelayMs: 100, reserveMs: 0 }).invoke(lambdaContext(250));
 
       expect(elapsedMs).toBeGreaterThanOrEqual(250);
       expect(elapsedMs).toBeLessThan(270);
@@ -513,17 +498,6 @@ describe('leaseEnrichment', () => {
       ]);
     });
 
-    it('leaves no timer pending when the budget runs out during the backoff wait', async () => {
-      ddb.on(GetCommand).callsFake(async () => {
-        await elapse(1800);
-        throw throttling();
-      });
-
-      await enrichmentHandler().invoke();
-
-      expect(jest.getTimerCount()).toBe(0);
-    });
-
     it('leaves a request that answered alone when its budget runs out later', async () => {
       const send = jest.fn((_command: unknown, _options: { abortSignal: AbortSignal }) => Promise.resolve({ Item: LEASE }));
 
@@ -534,12 +508,124 @@ describe('leaseEnrichment', () => {
     });
   });
 
+  describe('re-reads consistently when rereadWhen asks', () => {
+    const NEWER = { ...LEASE, status: 'Frozen' } as const;
+
+    it('never, by default: one eventually consistent GetItem', async () => {
+      ddb.on(GetCommand).resolves({ Item: LEASE });
+
+      const { record } = await enrichmentHandler().invoke();
+
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+      expect(ddb).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: false });
+      expect(record?.reread).toBe(false);
+    });
+
+    it('reads once more with ConsistentRead, and puts the newer lease on the context', async () => {
+      ddb
+        .on(GetCommand, { ConsistentRead: false })
+        .resolves({ Item: LEASE })
+        .on(GetCommand, { ConsistentRead: true })
+        .resolves({ Item: NEWER });
+      const rereadWhen = jest.fn((_lease: unknown, _event: LeaseEvent) => true);
+
+      const { result, record } = await enrichmentHandler({ rereadWhen }).invoke();
+
+      expect(result).toEqual({ outcome: { status: 'enriched' }, lease: NEWER });
+      expect(rereadWhen).toHaveBeenCalledWith(LEASE, EVENT);
+      expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
+        { TableName: TABLE, Key: KEY, ConsistentRead: false },
+        { TableName: TABLE, Key: KEY, ConsistentRead: true },
+      ]);
+      expect(record).toMatchObject({ reread: true, attempts: [{ result: 'found' }, { result: 'found' }] });
+    });
+
+    it('not when the first read finds nothing, nor when every read is consistent already', async () => {
+      const rereadWhen = () => true;
+      ddb.on(GetCommand).resolves({});
+      expect((await enrichmentHandler({ rereadWhen }).invoke()).record?.reread).toBe(false);
+      ddb.reset();
+      ddb.on(GetCommand).resolves({ Item: LEASE });
+      expect((await enrichmentHandler({ rereadWhen, consistentRead: true }).invoke()).record?.reread).toBe(false);
+
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+    });
+
+    it('retries a throttled re-read once, as any read', async () => {
+      ddb
+        .on(GetCommand, { ConsistentRead: false })
+        .resolves({ Item: LEASE })
+        .on(GetCommand, { ConsistentRead: true })
+        .rejectsOnce(throttling())
+        .resolves({ Item: NEWER });
+
+      const { result, record } = await enrichmentHandler({ rereadWhen: () => true }).invoke();
+
+      expect(result.lease).toEqual(NEWER);
+      expect(record).toMatchObject({ reread: true, throttled: 1 });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 3);
+    });
+
+    it('keeps the first lease when the re-read fails, with a WARN, and counts the failure in the breaker', async () => {
+      ddb
+        .on(GetCommand, { ConsistentRead: false })
+        .resolves({ Item: LEASE })
+        .on(GetCommand, { ConsistentRead: true })
+        .rejects(accessDenied());
+      const circuitBreaker = new CircuitBreaker({ failureThreshold: 1 });
+
+      const { result, record } = await enrichmentHandler({ rereadWhen: () => true, circuitBreaker }).invoke();
+
+      expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
+      expect(record).toMatchObject({ reread: true, circuitOpened: true });
+      expect(output.fields('WARN')).toEqual([
+        {
+          message: 'Lease re-read failed; the lookup keeps the lease it read first',
+          reason: 'AccessDeniedException',
+          errorName: 'AccessDeniedException',
+          httpStatusCode: 400,
+          attempts: 2,
+          budgetMs: 2000,
+        },
+        { message: 'Circuit breaker opened: lease lookups paused', reason: 'circuit-opened' },
+      ]);
+    });
+
+    it('keeps the first lease when the re-read finds nothing', async () => {
+      ddb.on(GetCommand, { ConsistentRead: false }).resolves({ Item: LEASE }).on(GetCommand, { ConsistentRead: true }).resolves({});
+
+      const { result, record } = await enrichmentHandler({ rereadWhen: () => true }).invoke();
+
+      expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
+      expect(record?.attempts.map((attempt) => attempt.result)).toEqual(['found', 'not-found']);
+    });
+
+    it('stays within the same budget, aborting a re-read that runs out of it', async () => {
+      const send = jest.fn((command: GetCommand, { abortSignal }: { abortSignal: AbortSignal }) =>
+        command.input.ConsistentRead
+          ? new Promise((_resolve, reject) => abortSignal.addEventListener('abort', () => reject(new Error('Request aborted'))))
+          : elapse(1500).then(() => ({ Item: LEASE })),
+      );
+
+      const { result, record, elapsedMs } = await enrichmentHandler({
+        client: { send } as unknown as DynamoDBDocumentClient,
+        rereadWhen: () => true,
+      }).invoke();
+
+      expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
+      expect(record?.attempts.map((attempt) => attempt.result)).toEqual(['found', 'timeout']);
+      expect(elapsedMs).toBeGreaterThanOrEqual(2000);
+      expect(elapsedMs).toBeLessThan(2020);
+      expect(send.mock.calls[1]?.[1].abortSignal.aborted).toBe(true);
+    });
+  });
+
   describe('skips without asking DynamoDB', () => {
     it('when the lease key middleware rejected the key, leaving the WARN to it', async () => {
       const { result, record } = await enrichmentHandler({}, { problems: [{ field: 'detail.uuid', problem: 'missing' }] }).invoke();
 
       expect(result).toEqual({ outcome: { status: 'skipped', reason: 'invalid-lease-key' }, lease: undefined });
-      expect(record).toEqual({ outcome: result.outcome, attempts: [], throttled: 0, circuitOpened: false });
+      expect(record).toEqual({ outcome: result.outcome, attempts: [], throttled: 0, circuitOpened: false, reread: false });
       expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
       expect(output.logs()).toEqual([]);
     });
@@ -661,7 +747,7 @@ const brokenLogger = (): LeaseLogger => {
   const fail = () => {
     throw new Error('log sink closed while writing for ada@example.gov.uk');
   };
-  return { debug: fail, info: fail, warn: fail, error: fail };
+  return { info: fail, warn: fail, error: fail };
 };
 
 /** The failure reports on stderr: JSON lines from the middlewares' containment. */
@@ -730,7 +816,7 @@ describe('leaseEnrichment with a logger that throws', () => {
 
   it('reports a logger that rejects, instead of leaving an unhandled rejection', async () => {
     const rejecting = async () => Promise.reject(new Error('async sink closed'));
-    const logger = { ...testLogger(), debug: rejecting, info: rejecting, warn: rejecting, error: rejecting } as unknown as LeaseLogger;
+    const logger = { info: rejecting, warn: rejecting, error: rejecting } as unknown as LeaseLogger;
     ddb.on(GetCommand).rejects(accessDenied());
 
     const { result } = await enrichmentHandler({ logger }).invoke();
@@ -751,52 +837,47 @@ describe('leaseEnrichment options', () => {
     [{ budgetMs: 2 ** 31 }, RangeError, "option 'budgetMs' must be <= 2147483647, got 2147483648"],
     [{ budgetMs: '2000' }, TypeError, "option 'budgetMs' must be a number, got string"],
     [{ retryDelayMs: -1 }, RangeError, "option 'retryDelayMs' must be >= 0, got -1"],
-    [{ retryDelayMs: Number.NaN }, RangeError, "option 'retryDelayMs' must be a finite number, got NaN"],
+    [{ retryDelayMs: 2000 }, RangeError, "option 'retryDelayMs' must be less than budgetMs (2000), got 2000: the retry could never run"],
+    [{ budgetMs: 300 }, RangeError, "option 'retryDelayMs' must be less than budgetMs (300), got 500: the retry could never run"],
     [{ reserveMs: -500 }, RangeError, "option 'reserveMs' must be >= 0, got -500"],
     [{ reserveMs: Number.NEGATIVE_INFINITY }, RangeError, "option 'reserveMs' must be a finite number, got -Infinity"],
     [{ reserveMs: null }, TypeError, "option 'reserveMs' must be a number, got null"],
     [{ retryOn: 'ThrottlingException' }, TypeError, "option 'retryOn' must be an array of strings, got string"],
-    [{ retryOn: ['ThrottlingException', 42] }, TypeError, "option 'retryOn[1]' must be a non-empty string, got number"],
-    [{ retryOn: [''] }, TypeError, "option 'retryOn[0]' must be a non-empty string, got string"],
-    [{ tableName: '' }, TypeError, "option 'tableName' must be a non-empty string, got string"],
-    [{ tableName: 42 }, TypeError, "option 'tableName' must be a non-empty string, got number"],
+    [{ retryOn: ['ThrottlingException', 42] }, TypeError, "option 'retryOn' must hold non-empty strings, got number at index 1"],
+    [{ retryOn: [''] }, TypeError, "option 'retryOn' must hold non-empty strings, got an empty string at index 0"],
+    [{ tableName: '' }, TypeError, "option 'tableName' must be the LeaseTable's name or ARN, got an empty string"],
+    [{ tableName: 42 }, TypeError, "option 'tableName' must be the LeaseTable's name or ARN, got number"],
     [{ consistentRead: 'yes' }, TypeError, "option 'consistentRead' must be a boolean, got string"],
     [{ consistentRead: [true] }, TypeError, "option 'consistentRead' must be a boolean, got array"],
+    [{ rereadWhen: true }, TypeError, "option 'rereadWhen' must be a function, got boolean"],
     [{ client: {} }, TypeError, "option 'client' must have a method send()"],
-    [{ client: 'DynamoDB' }, TypeError, "option 'client' must be an object with send, got string"],
+    [{ client: 'DynamoDB' }, TypeError, "option 'client' must be an object with send(), got string"],
     [{ circuitBreaker: { failureThreshold: 3 } }, TypeError, "option 'circuitBreaker' must have a method tryAcquire()"],
     [{ budgetMS: 1000 }, TypeError, "option 'budgetMS' is not an option"],
     [{ logger: undefined }, TypeError, "option 'logger' is required"],
-    [{ logger: { info: () => undefined } }, TypeError, "option 'logger' must have a method debug()"],
+    [{ logger: { info: () => undefined, warn: () => undefined } }, TypeError, "option 'logger' must have a method error()"],
   ])('rejects %p when it is made, naming the option', (options, kind, message) => {
     const make = () => leaseEnrichment({ logger, tableName: TABLE, ...options } as unknown as LeaseEnrichmentOptions);
 
     expect(make).toThrow(kind);
     expect(make).toThrow(message);
-    expect(() => leaseEnrichmentValidateOptions({ logger, ...options } as unknown as LeaseEnrichmentOptions)).toThrow(message);
   });
 
   it.each([
     [{ retryDelayMs: 0 }],
-    [{ retryDelayMs: 2 ** 31 - 1 }],
-    [{ budgetMs: 0.5 }],
-    [{ budgetMs: 2 ** 31 - 1 }],
+    [{ retryDelayMs: 2 ** 31 - 2, budgetMs: 2 ** 31 - 1 }],
+    [{ budgetMs: 0.5, retryDelayMs: 0.25 }],
+    [{ budgetMs: 100, retryOn: [] }],
     [{ reserveMs: 0 }],
-    [{ retryOn: [] }],
+    [{ logger: { info: console.info, warn: console.warn, error: console.error } }],
   ])('accepts %p, at the edge of what it takes', (options) => {
     expect(() => leaseEnrichment({ logger, tableName: TABLE, ...options })).not.toThrow();
   });
 
-  it.each([
-    [null, 'null'],
-    [[{ logger }], 'array'],
-    ['LeaseTable', 'string'],
-  ])('rejects options that are not an object: %p', (options, got) => {
-    const make = () => leaseEnrichment(options as unknown as LeaseEnrichmentOptions);
-
-    expect(make).toThrow(TypeError);
-    expect(make).toThrow(`leaseEnrichment: options must be an object, got ${got}`);
-    expect(make).toThrow(expect.objectContaining({ cause: { package: 'lease-enrichment', data: { source: 'leaseEnrichment' } } }));
+  it('names this package and the option as the cause', () => {
+    expect(() => leaseEnrichment({ logger, budgetMs: -1 })).toThrow(
+      expect.objectContaining({ cause: { package: 'lease-enrichment', data: { source: 'leaseEnrichment', option: 'budgetMs' } } }),
+    );
   });
 
   it('takes an option given as undefined as its default', async () => {
@@ -805,7 +886,7 @@ describe('leaseEnrichment options', () => {
     const output = captureOutput();
     const { handler } = enrichmentHandler({ budgetMs: undefined, retryOn: undefined, circuitBreaker: undefined });
 
-    const result = await handler({}, lambdaContext() as LeaseEnrichmentContext);
+    const result = await handler(EVENT, lambdaContext() as LeaseEnrichmentContext);
     output.restore();
 
     expect(result.outcome).toEqual({ status: 'enriched' });
@@ -822,7 +903,7 @@ describe('leaseEnrichment without a client', () => {
         request.internal[LEASE_KEY_INTERNAL] = { key: KEY };
       })
       .use(leaseEnrichment({ logger: testLogger(), tableName: TABLE }))
-      .handler((_event, context) => context.leaseEnrichment);
+      .handler((_event, context) => context.enrichment);
 
     await expect(handler({}, lambdaContext())).resolves.toEqual({ status: 'enriched' });
     output.restore();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { compileLeaseKeyValidator, generatedPath } from '../../scripts/compile-schemas.js';
+import { compileLeaseKeyValidator, generatedPath } from '../../../../scripts/compile-schemas.js';
 
 describe('the compiled lease key validator', () => {
   it('is up to date with the schema (npm run build:schemas regenerates it)', () => {

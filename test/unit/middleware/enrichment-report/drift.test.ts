@@ -1,8 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { combineDrift, valueDrift } from '../../../src/middleware/enrichment-report/drift.js';
-import { leaseDrift, leaseFingerprint } from '../../../src/middleware/enrichment-report/index.js';
-import { LeaseShapes } from '../../../src/middleware/enrichment-report/shapes.js';
-import { recordWithStatus } from '../../support/lambda.js';
+import { leaseDrift } from '../../../../src/middleware/enrichment-report/drift.js';
+import { recordWithStatus } from '../../../support/lambda.js';
 
 describe('leaseDrift', () => {
   it('finds nothing in a lease as ISB stores it', () => {
@@ -74,59 +72,5 @@ describe('leaseDrift', () => {
     const lease = { ...recordWithStatus('Active'), sandboxTier: 'gold', status: 'Paused' };
 
     expect(leaseDrift(lease, { fieldSetAccepted: true })).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
-  });
-});
-
-describe('LeaseShapes', () => {
-  it('works out a field set once, and gives the same answers as leaseDrift', () => {
-    const shapes = new LeaseShapes();
-    const lease = recordWithStatus('Frozen');
-
-    const first = shapes.of(lease);
-    const again = shapes.of({ ...lease });
-
-    expect(again).toBe(first);
-    expect(first.fingerprint).toBe(leaseFingerprint(lease));
-    expect(combineDrift(first.fieldSetDrift('Paused'), valueDrift(lease, first.names, first.kinds), false)).toEqual(
-      leaseDrift({ ...lease, status: 'Paused' }),
-    );
-  });
-
-  it('tells field sets apart by their names and order', () => {
-    const shapes = new LeaseShapes();
-
-    expect(shapes.of({ a: 1, b: 2 })).not.toBe(shapes.of({ b: 2, a: 1 }));
-    expect(shapes.of({ a: 1 })).not.toBe(shapes.of({ a: 1, b: 2 }));
-    expect(shapes.of({ a: 1, b: 2 }).fingerprint).toBe(shapes.of({ b: 2, a: 1 }).fingerprint);
-  });
-
-  it('remembers field sets that begin alike', () => {
-    const shapes = new LeaseShapes();
-    const first = shapes.of({ uuid: 'u', status: 'Active' });
-    shapes.of({ uuid: 'u', userEmail: 'e' });
-
-    expect(shapes.of({ uuid: 'u', status: 'Active' })).toBe(first);
-  });
-
-  it('stops remembering past its limit, and still answers right', () => {
-    const shapes = new LeaseShapes(2);
-    const third = { uuid: 'u', extra3: 1 };
-    shapes.of({ uuid: 'u', extra1: 1 });
-    shapes.of({ uuid: 'u', extra2: 1 });
-
-    expect(shapes.of(third)).not.toBe(shapes.of(third));
-    expect(shapes.of(third).fingerprint).toBe(leaseFingerprint(third));
-  });
-
-  it('works out the field set drift of 32 statuses once each, and of any more every time, right', () => {
-    const shape = new LeaseShapes().of(recordWithStatus('Active'));
-    const statuses = Array.from({ length: 40 }, (_, index) => `Status${index}`);
-    const first = statuses.map((status) => shape.fieldSetDrift(status));
-
-    const again = statuses.map((status) => shape.fieldSetDrift(status));
-
-    expect(again.map((drift, index) => drift === first[index])).toEqual(statuses.map((_, index) => index < 32));
-    expect(again[39]).toEqual([{ kind: 'unknown-status', fields: ['status'] }]);
-    expect(shape.fieldSetDrift('Active')).toEqual([]);
   });
 });
