@@ -44,8 +44,8 @@ const hostileEvent = (shape: string): LeaseEvent => {
 
 const handlerAt = (logLevel: 'DEBUG' | 'INFO') =>
   createNotificationHandler({
-    logger: new Logger({ serviceName: 'lease-enrichment', logLevel, jsonReplacerFn: maskEmailsReplacer }),
-    metrics: new Metrics({ namespace: 'LeaseEnrichmentMaskingTime', serviceName: 'lease-enrichment' }),
+    logger: new Logger({ serviceName: 'lease-notifications', logLevel, jsonReplacerFn: maskEmailsReplacer }),
+    metrics: new Metrics({ namespace: 'LeaseEnrichmentMaskingTime', serviceName: 'lease-notifications' }),
     client: { send: async () => ({ Item: lease }) } as never,
     tableName: 'LeaseTable',
   });

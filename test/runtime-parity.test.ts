@@ -8,7 +8,6 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
   engines: { node: string };
   devDependencies: Record<string, string>;
 };
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('the Node.js the tests run on', () => {
   it("is the Lambda runtime's major", () => {
@@ -26,12 +25,5 @@ describe('the Node.js the tests run on', () => {
 
     expect(floor).toBeGreaterThanOrEqual(22); // Middy 7's floor
     expect(floor).toBeLessThanOrEqual(lambdaMajor);
-  });
-
-  it("is the one the README's quick start names", () => {
-    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('```bash'));
-
-    expect(quickStart).toContain(`Node.js ${lambdaMajor}, the major of the Lambda runtime`);
-    expect(quickStart).toContain(`\`nodejs${lambdaMajor}.x\``);
   });
 });

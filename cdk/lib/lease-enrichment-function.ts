@@ -83,7 +83,7 @@ export interface LeaseEnrichmentFunctionProps
   readonly metricsNamespace?: string;
   /** `POWERTOOLS_LOG_LEVEL`. Default `INFO`. */
   readonly logLevel?: string;
-  /** `LEASE_KNOWN_FINGERPRINTS`: fingerprints accepted on top of the built-in baseline. Default none. */
+  /** `LEASE_KNOWN_FINGERPRINTS`: fingerprints of field sets to accept beyond ISB's lease model. Default none. */
   readonly knownFingerprints?: readonly string[];
   /** Default 256 MB. */
   readonly memorySize?: number;

@@ -109,7 +109,6 @@ describe('the package in a fresh project', () => {
         'dist/index.d.ts',
         'dist/index.js.map',
         'dist/lease-key.js',
-        'dist/lease-enrichment.js',
         'dist/enrichment-report.js',
         'dist/middleware/lease-key/validate-lease-key.generated.js',
         'dist/middleware/lease-key/validate-lease-key.generated.d.ts',

@@ -14,12 +14,12 @@ import { maskEmailsReplacer } from '../../src/observability.js';
 export const lambdaContext = (remainingMs = 10_000): LeaseEnrichmentContext =>
   ({
     callbackWaitsForEmptyEventLoop: true,
-    functionName: 'lease-enrichment',
+    functionName: 'lease-notifications',
     functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-enrichment',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:lease-notifications',
     memoryLimitInMB: '256',
     awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/lease-enrichment',
+    logGroupName: '/aws/lambda/lease-notifications',
     logStreamName: '2026/11/25/[$LATEST]abcdef',
     getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
@@ -29,9 +29,9 @@ export const lambdaContext = (remainingMs = 10_000): LeaseEnrichmentContext =>
 
 /** A Powertools Logger set up as the handlers set theirs up. */
 export const testLogger = (): Logger =>
-  new Logger({ serviceName: 'lease-enrichment', logLevel: 'DEBUG', jsonReplacerFn: maskEmailsReplacer });
+  new Logger({ serviceName: 'lease-notifications', logLevel: 'DEBUG', jsonReplacerFn: maskEmailsReplacer });
 
-export const testMetrics = (): Metrics => new Metrics({ namespace: 'LeaseEnrichmentTest', serviceName: 'lease-enrichment' });
+export const testMetrics = (): Metrics => new Metrics({ namespace: 'LeaseEnrichmentTest', serviceName: 'lease-notifications' });
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as T;
 

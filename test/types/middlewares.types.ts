@@ -10,13 +10,12 @@ import { expectTypeOf } from 'expect-type';
 import {
   CircuitBreaker,
   createLeaseDocumentClient,
+  type EnrichmentOutcome,
   enrichmentReport,
   type Lease,
   type LeaseEnrichmentContext,
-  type LeaseEnrichmentOutcome,
   type LeaseInternal,
   type LeaseKeyExtractor,
-  type LeaseRecord,
   type LeaseStatus,
   type LeaseSummary,
   type LeaseWithStatus,
@@ -27,7 +26,6 @@ import {
   ownField,
 } from 'lease-enrichment';
 import { EnrichmentMetric, enrichmentReport as enrichmentReportFromSubpath } from 'lease-enrichment/enrichment-report';
-import { leaseEnrichment as leaseEnrichmentFromSubpath } from 'lease-enrichment/lease-enrichment';
 import { leaseKey as leaseKeyFromSubpath, type LeaseKeyExtractor as SubpathExtractor } from 'lease-enrichment/lease-key';
 
 const logger = new Logger();
@@ -46,7 +44,6 @@ const fromMessageBody: LeaseKeyExtractor<SQSRecord> = (record) => {
 
 // The subpaths export the same functions and types as the root.
 expectTypeOf(leaseKeyFromSubpath).toEqualTypeOf(leaseKey);
-expectTypeOf(leaseEnrichmentFromSubpath).toEqualTypeOf(leaseEnrichment);
 expectTypeOf(enrichmentReportFromSubpath).toEqualTypeOf(enrichmentReport);
 expectTypeOf<SubpathExtractor<SQSRecord>>().toEqualTypeOf<LeaseKeyExtractor<SQSRecord>>();
 expectTypeOf(EnrichmentMetric.QueryLatency).toEqualTypeOf<'EnrichmentQueryLatencyMs'>();
@@ -58,11 +55,10 @@ export const notification = middy()
   .use(enrichmentReport({ logger, metrics }))
   .handler(async (_event, context) => {
     expectTypeOf(context).toExtend<Context>();
-    expectTypeOf(context.leaseEnrichment).toEqualTypeOf<LeaseEnrichmentOutcome>();
+    expectTypeOf(context.enrichment).toEqualTypeOf<EnrichmentOutcome>();
     expectTypeOf(context.lease).not.toBeAny();
     expectTypeOf(context.lease).not.toBeUnknown();
     expectTypeOf(context.lease).toEqualTypeOf<Lease | undefined>();
-    expectTypeOf<LeaseRecord>().toEqualTypeOf<Lease>();
     if (context.lease === undefined) return undefined;
     const { lease } = context;
     expectTypeOf(lease.uuid).toBeString();
@@ -101,7 +97,7 @@ middy()
 middy<EventBridgeEvent<string, unknown>, unknown, Error, LeaseEnrichmentContext, LeaseInternal>()
   .use(leaseKey({ logger }))
   .use(leaseEnrichment({ logger }))
-  .handler((_event, context) => context.leaseEnrichment.status);
+  .handler((_event, context) => context.enrichment.status);
 
 // An extractor types the event: the handler gets the extractor's event ...
 middy()
@@ -157,7 +153,17 @@ enrichmentReport({ logger });
 enrichmentReport({ logger, metrics, knownFingerprints: [1] });
 // @ts-expect-error: failureThreshold is a number
 new CircuitBreaker({ failureThreshold: '5' });
-// A logger needs debug, info, warn and error: `console` will do.
+// A logger needs what the middleware calls: `console` will do, and so will info, warn and error alone.
 leaseKey({ logger: console });
+leaseKey({ logger: { info: console.info, warn: console.warn, error: console.error } });
+leaseEnrichment({ logger: { info: console.info, warn: console.warn, error: console.error } });
 // @ts-expect-error: a logger without warn is not enough
 leaseKey({ logger: { info: () => undefined } });
+// @ts-expect-error: leaseEnrichment logs errors too
+leaseEnrichment({ logger: { info: console.info, warn: console.warn } });
+// rereadWhen sees the lease and the middleware's event.
+middy<EventBridgeEvent<'LeaseApproved', unknown>>().use(
+  leaseEnrichment({ logger, rereadWhen: (lease, event) => lease.status === 'PendingApproval' && event['detail-type'] === 'LeaseApproved' }),
+);
+// @ts-expect-error: the removed subpath
+await import('lease-enrichment/lease-enrichment');

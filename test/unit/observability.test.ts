@@ -260,7 +260,7 @@ describe('createLogger and createMetrics', () => {
     output.restore();
 
     expect(output.emf()[0]).toMatchObject({
-      service: 'lease-enrichment',
+      service: 'lease-notifications',
       _aws: { CloudWatchMetrics: [{ Namespace: 'LeaseEnrichment' }] },
     });
   });

@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import {
   CircuitBreaker,
   type CircuitBreakerOptions,
+  createLeaseDocumentClient,
   type EnrichmentReportOptions,
   type LeaseEnrichmentContext,
   type LeaseEnrichmentOptions,
@@ -13,12 +14,11 @@ import {
   leaseKey,
 } from 'lease-enrichment';
 import { EnrichmentMetric } from 'lease-enrichment/enrichment-report';
-import { createLeaseDocumentClient } from 'lease-enrichment/lease-enrichment';
 import { leaseKey as leaseKeyAlone } from 'lease-enrichment/lease-key';
 import { handler } from './handler.js';
 
 declare const context: LeaseEnrichmentContext;
-const outcome: 'enriched' | 'not-found' | 'skipped' | 'failed' = context.leaseEnrichment.status;
+const outcome: 'enriched' | 'not-found' | 'skipped' | 'failed' = context.enrichment.status;
 const plain: Context = context;
 const metricName: string = EnrichmentMetric.QueryLatency;
 const options: [

@@ -10,7 +10,6 @@ import middy from '@middy/core';
 import dynalite from 'dynalite';
 import * as root from 'lease-enrichment';
 import { enrichmentReport } from 'lease-enrichment/enrichment-report';
-import { createLeaseDocumentClient, leaseEnrichment } from 'lease-enrichment/lease-enrichment';
 import { leaseKey } from 'lease-enrichment/lease-key';
 
 const lease = JSON.parse(await readFile('lease.json', 'utf8'));
@@ -69,14 +68,14 @@ const readme = [
   await handler(reminder({ leaseUuid: UUID }), context()),
 ];
 
-// The same middlewares from their own entry points, on Innovation Sandbox's own event shape.
+// The same middlewares from the root and their own entry points, on Innovation Sandbox's own event shape.
 const logger = root.createLogger();
 const metrics = root.createMetrics();
 const plain = middy()
   .use(leaseKey({ logger }))
-  .use(leaseEnrichment({ logger, client: createLeaseDocumentClient() }))
+  .use(root.leaseEnrichment({ logger, client: root.createLeaseDocumentClient() }))
   .use(enrichmentReport({ logger, metrics }))
-  .handler(async (_event, ctx) => ({ enrichment: ctx.leaseEnrichment, status: ctx.lease?.status ?? null }));
+  .handler(async (_event, ctx) => ({ enrichment: ctx.enrichment, status: ctx.lease?.status ?? null }));
 const isbEvent = { 'detail-type': 'LeaseFrozen', source: 'InnovationSandbox-ndx', detail: { leaseId: { userEmail: OWNER, uuid: UUID } } };
 const javascript = await plain(isbEvent, context());
 metrics.publishStoredMetrics();
