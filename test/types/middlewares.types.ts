@@ -161,9 +161,13 @@ leaseEnrichment({ logger: { info: console.info, warn: console.warn, error: conso
 leaseKey({ logger: { info: () => undefined } });
 // @ts-expect-error: leaseEnrichment logs errors too
 leaseEnrichment({ logger: { info: console.info, warn: console.warn } });
-// rereadWhen sees the lease and the middleware's event.
-middy<EventBridgeEvent<'LeaseApproved', unknown>>().use(
-  leaseEnrichment({ logger, rereadWhen: (lease, event) => lease.status === 'PendingApproval' && event['detail-type'] === 'LeaseApproved' }),
-);
+// rereadWhen sees the lease and the event, whose type it gives the middleware.
+const approved = leaseEnrichment({
+  logger,
+  rereadWhen: (lease, event: EventBridgeEvent<'LeaseApproved', unknown>) => lease.status === 'PendingApproval' && event.detail !== null,
+});
+expectTypeOf(approved.before).parameter(0).toHaveProperty('event').toEqualTypeOf<EventBridgeEvent<'LeaseApproved', unknown>>();
+// @ts-expect-error: the lease is ISB's, with ISB's statuses
+leaseEnrichment({ logger, rereadWhen: (lease) => lease.status === 'Suspended' });
 // @ts-expect-error: the removed subpath
 await import('lease-enrichment/lease-enrichment');
