@@ -26,12 +26,7 @@ export const optionError = (source: string, option: string, [Kind, text]: Proble
  * @example
  * checkOptions('leaseKey', { logger: console }, { logger: methods('warn') }, ['logger']);
  */
-export const checkOptions = (
-  source: string,
-  options: object,
-  rules: Record<string, OptionRule>,
-  required: readonly string[] = [],
-): void => {
+export const checkOptions = (source: string, options: object, rules: Record<string, OptionRule>, required: string[] = []): void => {
   for (const [option, value] of Object.entries(options)) {
     if (!Object.hasOwn(rules, option)) throw optionError(source, option, [TypeError, 'is not an option']);
     const problem = value === undefined ? undefined : rules[option]?.(value);
@@ -58,9 +53,17 @@ export const ofType =
   (value) =>
     typeof value === type ? undefined : [TypeError, `must be a ${type}, got ${kindOf(value)}`];
 
-/** A finite number within the bounds (`above` is exclusive). */
+/** Bounds of a number option; `above` is exclusive. */
+interface Bounds {
+  readonly min?: number;
+  readonly above?: number;
+  readonly max?: number;
+  readonly integer?: boolean;
+}
+
+/** A finite number within the bounds. */
 export const number =
-  ({ min, above, max = MAX_TIMER_MS, integer = false }: { min?: number; above?: number; max?: number; integer?: boolean }): OptionRule =>
+  ({ min, above, max = Number.MAX_VALUE, integer }: Bounds): OptionRule =>
   (value) => {
     if (typeof value !== 'number') return [TypeError, `must be a number, got ${kindOf(value)}`];
     const range = (text: string): Problem => [RangeError, `must be ${text}, got ${value}`];

@@ -59,19 +59,18 @@ const countLookup = ({ metrics }: Report, { outcome, attempts, throttled, circui
 const reportLookup = (report: Report, lookup: LeaseLookup): void => {
   countLookup(report, lookup);
   const { outcome, lease, attempts } = lookup;
-  const info = {
+  const queryLatencyMs = attempts.map(({ durationMs }) => Math.round(durationMs * 100) / 100);
+  const schemaFingerprint = lease && leaseFingerprint(lease);
+  const leaseStatus = typeof lease?.status === 'string' ? lease.status : undefined;
+  report.logger.info('Lease enrichment', {
     enrichment: outcome,
     attempts: attempts.length,
-    queryLatencyMs: attempts.map(({ durationMs }) => Math.round(durationMs * 100) / 100),
-  };
-  if (!lease) {
-    report.logger.info('Lease enrichment', info);
-    return;
-  }
-  const schemaFingerprint = leaseFingerprint(lease);
-  const leaseStatus = typeof lease.status === 'string' ? lease.status : undefined;
-  report.logger.info('Lease enrichment', { ...info, schemaFingerprint, leaseStatus });
-  const drift = leaseDrift(lease, { fieldSetAccepted: report.accepted.has(schemaFingerprint) });
+    queryLatencyMs,
+    schemaFingerprint,
+    leaseStatus,
+  });
+  if (!lease) return;
+  const drift = leaseDrift(lease, { fieldSetAccepted: report.accepted.has(schemaFingerprint as string) });
   if (drift.length === 0) return;
   report.metrics.addMetric(EnrichmentMetric.SchemaDrift, MetricUnit.Count, 1);
   const findings = `${schemaFingerprint} ${JSON.stringify(drift)}`;

@@ -27,14 +27,7 @@ export interface CircuitPermit {
   complete(result: 'success' | 'failure'): CircuitChange;
 }
 
-const defaults = { failureThreshold: 5, openMs: 30_000, now: (): number => performance.now() };
-
-const unbounded = Number.MAX_VALUE;
-const rules = {
-  failureThreshold: number({ min: 1, max: unbounded, integer: true }),
-  openMs: number({ min: 0, max: unbounded }),
-  now: ofType('function'),
-};
+const rules = { failureThreshold: number({ min: 1, integer: true }), openMs: number({ min: 0 }), now: ofType('function') };
 
 /**
  * A consecutive-failure circuit breaker. Closed, every call passes; after `failureThreshold` failures
@@ -70,9 +63,9 @@ export class CircuitBreaker {
 
   constructor(options: CircuitBreakerOptions = {}) {
     checkOptions('CircuitBreaker', options, rules);
-    this.#failureThreshold = options.failureThreshold ?? defaults.failureThreshold;
-    this.#openMs = options.openMs ?? defaults.openMs;
-    this.#now = options.now ?? defaults.now;
+    this.#failureThreshold = options.failureThreshold ?? 5;
+    this.#openMs = options.openMs ?? 30_000;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   get state(): CircuitState {

@@ -1,71 +1,20 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { ENV, readEnv } from '../../config.js';
+import { ENV } from '../../config.js';
 import type { Lease, LeaseKey } from '../../lease.js';
-import { type Contained, contained } from '../contained.js';
-import { checkOptions, methods, number, ofType, optionError, strings, text } from '../options.js';
 import {
   type EnrichmentOutcome,
   LEASE_KEY_INTERNAL,
   LEASE_LOOKUP_INTERNAL,
   type LeaseEnrichmentContext,
   type LeaseInternal,
-  type LeaseLogger,
   type LeaseLookup,
   type QueryAttempt,
   type SkipReason,
 } from '../types.js';
-import { CircuitBreaker, type CircuitChange, type CircuitPermit } from './circuit-breaker.js';
-import { createLeaseDocumentClient } from './document-client.js';
-import { errorFields, errorName, failureReason, isThrottling, THROTTLING_ERROR_NAMES } from './errors.js';
-
-export interface LeaseEnrichmentOptions<TEvent = unknown> {
-  /** Where failures, skips and breaker changes are logged. */
-  logger: LeaseLogger;
-  /** The client to query with. Default: one {@link createLeaseDocumentClient} per middleware. */
-  client?: Pick<DynamoDBDocumentClient, 'send'>;
-  /** Name or ARN of the LeaseTable. Default: `LEASE_TABLE_NAME`, read when the middleware is created. */
-  tableName?: string;
-  /** Error names retried once. Default: {@link THROTTLING_ERROR_NAMES}. */
-  retryOn?: readonly string[];
-  /** Wait before the one retry, in ms; less than `budgetMs`. Default 500. */
-  retryDelayMs?: number;
-  /** Most time the whole lookup (attempts and waits) may take, in ms. Default 2000. */
-  budgetMs?: number;
-  /** Time kept back from the Lambda's remaining time for the rest of the invocation, in ms. Default 500. */
-  reserveMs?: number;
-  /** The breaker guarding the table. Default: a `new CircuitBreaker()` (5 failures, 30 s). */
-  circuitBreaker?: CircuitBreaker;
-  /** Strongly consistent reads (twice the read cost). Default false. */
-  consistentRead?: boolean;
-  /**
-   * After an eventually consistent read finds a lease, whether to read it once more with
-   * `ConsistentRead: true`, within the same budget (an event may be newer than the copy read). Must
-   * not throw. A re-read that fails or finds nothing leaves the first lease. Default: never.
-   */
-  rereadWhen?: (lease: Lease, event: TEvent) => boolean;
-}
-
-const SOURCE = 'leaseEnrichment';
-
-const rules = {
-  logger: methods('info', 'warn', 'error'),
-  client: methods('send'),
-  tableName: text("the LeaseTable's name or ARN"),
-  retryOn: strings('array'),
-  retryDelayMs: number({ min: 0 }),
-  budgetMs: number({ above: 0 }),
-  reserveMs: number({ min: 0, max: Number.MAX_VALUE }),
-  circuitBreaker: methods('tryAcquire'),
-  consistentRead: ofType('boolean'),
-  rereadWhen: ofType('function'),
-};
-
-interface Config extends Required<Omit<LeaseEnrichmentOptions<never>, 'logger' | 'tableName' | 'rereadWhen'>> {
-  readonly logger: Contained<LeaseLogger, 'info' | 'warn' | 'error'>;
-  readonly tableName: string | undefined;
-  readonly rereadWhen: (lease: Lease, event: unknown) => boolean;
-}
+import type { CircuitChange, CircuitPermit } from './circuit-breaker.js';
+import { type Config, configure, type LeaseEnrichmentOptions } from './config.js';
+import { errorFields, errorName, failureReason, isThrottling } from './errors.js';
 
 /** One lookup under way: the key, the table, the budget's signal and the attempts so far. */
 interface Lookup {
@@ -77,6 +26,8 @@ interface Lookup {
 }
 
 type Read = { readonly lease: Lease | undefined } | { readonly error: unknown };
+
+type Found = Pick<LeaseLookup, 'outcome' | 'lease' | 'reread'>;
 
 // The budget and the retry wait use the global setTimeout, not AbortSignal.timeout or
 // timers/promises: Node runs those on its internal timers, which Jest's fake timers cannot move.
@@ -94,33 +45,27 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   });
 
 /** One GetItem, timed by itself and added to the lookup's attempts. */
-const query = async ({ client }: Config, lookup: Lookup, consistentRead: boolean): Promise<Lease | undefined> => {
+const query = async ({ client }: Config, lookup: Lookup, consistentRead: boolean): Promise<Read> => {
   const started = performance.now();
-  const command = new GetCommand({ TableName: lookup.table, Key: lookup.key, ConsistentRead: consistentRead });
+  const attempt = (result: string) => lookup.attempts.push({ durationMs: performance.now() - started, result });
   try {
+    const command = new GetCommand({ TableName: lookup.table, Key: lookup.key, ConsistentRead: consistentRead });
     // ISB's record as it is stored; enrichmentReport judges it against the lease model.
     const lease = (await client.send(command, { abortSignal: lookup.signal })).Item as Lease | undefined;
-    lookup.attempts.push({ durationMs: performance.now() - started, result: lease ? 'found' : 'not-found' });
-    return lease;
+    attempt(lease ? 'found' : 'not-found');
+    return { lease };
   } catch (error) {
-    lookup.attempts.push({ durationMs: performance.now() - started, result: lookup.signal.aborted ? 'timeout' : errorName(error) });
-    throw error;
+    attempt(lookup.signal.aborted ? 'timeout' : errorName(error));
+    return { error };
   }
 };
 
 /** A GetItem, and one more after `retryDelayMs` when the first failed with an error in `retryOn` and time is left. */
 const read = async (config: Config, lookup: Lookup, consistentRead: boolean): Promise<Read> => {
-  try {
-    return { lease: await query(config, lookup, consistentRead) };
-  } catch (error) {
-    if (lookup.signal.aborted || !config.retryOn.includes(errorName(error))) return { error };
-    await sleep(config.retryDelayMs, lookup.signal);
-    if (lookup.signal.aborted) return { error };
-    return query(config, lookup, consistentRead).then(
-      (lease) => ({ lease }),
-      (retryError: unknown) => ({ error: retryError }),
-    );
-  }
+  const first = await query(config, lookup, consistentRead);
+  if (!('error' in first) || lookup.signal.aborted || !config.retryOn.includes(errorName(first.error))) return first;
+  await sleep(config.retryDelayMs, lookup.signal);
+  return lookup.signal.aborted ? first : query(config, lookup, consistentRead);
 };
 
 /** Logs a failed read and says why it failed. */
@@ -131,12 +76,7 @@ const warnFailure = ({ logger }: Config, lookup: Lookup, error: unknown, message
 };
 
 /** The lookup as the report sees it, logging what the breaker did. */
-const finish = (
-  { logger }: Config,
-  lookup: Lookup,
-  change: CircuitChange,
-  found: Omit<LeaseLookup, 'attempts' | 'throttled' | 'circuitOpened'>,
-) => {
+const finish = ({ logger }: Config, lookup: Lookup, change: CircuitChange, found: Found): LeaseLookup => {
   if (change === 'closed') logger.info('Circuit breaker closed: lease lookups resumed');
   if (change === 'opened') logger.warn('Circuit breaker opened: lease lookups paused', { reason: 'circuit-opened' });
   const throttled = lookup.attempts.filter(({ result }) => isThrottling(result)).length;
@@ -202,16 +142,8 @@ const lookUp = async (config: Config, request: Request<unknown, unknown, Error, 
   }
   const budget = new AbortController();
   const timer = setTimeout(() => budget.abort(), budgetMs);
-  try {
-    return await fetchLease(
-      config,
-      { key: decision.key, table: tableName, budgetMs, signal: budget.signal, attempts: [] },
-      permit,
-      request.event,
-    );
-  } finally {
-    clearTimeout(timer);
-  }
+  const lookup = { key: decision.key, table: tableName, budgetMs, signal: budget.signal, attempts: [] };
+  return fetchLease(config, lookup, permit, request.event).finally(() => clearTimeout(timer));
 };
 
 /**
@@ -241,27 +173,7 @@ const lookUp = async (config: Config, request: Request<unknown, unknown, Error, 
 export const leaseEnrichment = <TEvent = unknown>(
   options: LeaseEnrichmentOptions<TEvent>,
 ): MiddlewareObj<TEvent, unknown, Error, LeaseEnrichmentContext, LeaseInternal> => {
-  checkOptions(SOURCE, options, rules, ['logger']);
-  const retryOn = options.retryOn ?? THROTTLING_ERROR_NAMES;
-  const [retryDelayMs, budgetMs] = [options.retryDelayMs ?? 500, options.budgetMs ?? 2000];
-  if (retryOn.length > 0 && retryDelayMs >= budgetMs) {
-    throw optionError(SOURCE, 'retryDelayMs', [
-      RangeError,
-      `must be less than budgetMs (${budgetMs}), got ${retryDelayMs}: the retry could never run`,
-    ]);
-  }
-  const config: Config = {
-    logger: contained(options.logger, ['info', 'warn', 'error'], SOURCE),
-    client: options.client ?? createLeaseDocumentClient(),
-    tableName: options.tableName ?? readEnv(ENV.leaseTableName),
-    retryOn,
-    retryDelayMs,
-    budgetMs,
-    reserveMs: options.reserveMs ?? 500,
-    circuitBreaker: options.circuitBreaker ?? new CircuitBreaker(),
-    consistentRead: options.consistentRead ?? false,
-    rereadWhen: (options.rereadWhen as Config['rereadWhen'] | undefined) ?? (() => false),
-  };
+  const config = configure(options);
   const leaseEnrichmentBefore = async (request: Request<TEvent, unknown, Error, LeaseEnrichmentContext, LeaseInternal>) => {
     const lookup = await lookUp(config, request);
     request.internal[LEASE_LOOKUP_INTERNAL] = lookup;
@@ -272,5 +184,6 @@ export const leaseEnrichment = <TEvent = unknown>(
 };
 
 export * from './circuit-breaker.js';
+export type { LeaseEnrichmentOptions } from './config.js';
 export { createLeaseDocumentClient } from './document-client.js';
 export { THROTTLING_ERROR_NAMES } from './errors.js';
