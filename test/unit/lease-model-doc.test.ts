@@ -4,7 +4,7 @@ import { pagePath, renderedPage } from '../../scripts/lease-model-doc.js';
 import { LEASE_FIELDS, LEASE_STATUSES } from '../../src/lease.js';
 
 describe('docs/lease-model.md', () => {
-  it('is up to date with the model in src/lease.ts (npm run build:docs regenerates it)', () => {
+  it('is up to date with the model in src/lease-model.ts (npm run build:docs regenerates it)', () => {
     const page = readFileSync(pagePath, 'utf8');
 
     expect(page).toBe(renderedPage(page));

@@ -40,7 +40,7 @@ const checkKey = (fields: LeaseKeyFields): LeaseKeyDecision => {
   const key = { userEmail: fields.userEmail, uuid: fields.uuid };
   if (validateLeaseKey(key)) return { key: key as LeaseKey };
   // Ajv's contract: `errors` is set whenever the validate function returns false.
-  const errors: readonly LeaseKeyValidationError[] = validateLeaseKey.errors ?? [];
+  const errors = validateLeaseKey.errors as readonly LeaseKeyValidationError[];
   return { problems: errors.map((item) => toProblem(item, fields)) };
 };
 
