@@ -59,7 +59,7 @@ const STEPS: readonly Step[] = [
   { name: 'leaseKey', adds: 'the lease key found and checked', make: ({ logger }) => leaseKey({ logger }) },
   {
     name: 'leaseEnrichment',
-    adds: "its GetItem instead of the handler's: deadline, breaker, retry policy; the notification",
+    adds: "its GetItem instead of the handler's: budget, breaker, retry policy; the notification",
     make: ({ logger, client }) => leaseEnrichment({ logger, client }),
     notifies: true,
   },

@@ -910,11 +910,3 @@ describe('leaseEnrichment without a client', () => {
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
   });
 });
-
-describe('createLeaseDocumentClient', () => {
-  it('turns the SDK retries off, whatever the configuration asks', async () => {
-    const client = createLeaseDocumentClient({ maxAttempts: 4, region: 'eu-west-2' });
-
-    expect(await client.config.maxAttempts()).toBe(1);
-  });
-});
