@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { pagePath, renderedPage } from '../../scripts/lease-model-doc.js';
-import { LEASE_FIELDS, LEASE_STATUSES } from '../../src/lease.js';
+import { pagePath, renderedPage } from '../../../scripts/lease-model-doc.js';
+import { LEASE_FIELDS, LEASE_STATUSES } from '../../../src/lease.js';
 
 describe('docs/lease-model.md', () => {
   it('is up to date with the model in src/lease-model.ts (npm run build:docs regenerates it)', () => {

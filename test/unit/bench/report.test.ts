@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { type Figures, missedGoals, warmFigures } from '../../bench/report.js';
-import type { WarmRun } from '../../bench/warm.js';
+import { type Figures, missedGoals, warmFigures } from '../../../bench/report.js';
+import type { WarmRun } from '../../../bench/warm.js';
 
 /** A warm run whose stack is `factor` times the bare handler, and whose layers add `addsMs` each. */
 const run = (factor: number, addsMs: readonly number[]): WarmRun => {
