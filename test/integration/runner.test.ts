@@ -281,18 +281,22 @@ describe(`npm start, on ${ENGINE}`, () => {
     RUN_TIMEOUT_MS,
   );
 
-  it.concurrent('exits 2 on a leases file whose record has no lease key, naming the entry, not the value', async () => {
-    const file = join(dir, 'keyless-leases.json');
-    await writeFile(file, JSON.stringify([leaseRecords[0], { ...leaseRecords[1], uuid: undefined }]));
+  it.concurrent(
+    'exits 2 on a leases file whose record has no lease key, naming the entry, not the value',
+    async () => {
+      const file = join(dir, 'keyless-leases.json');
+      await writeFile(file, JSON.stringify([leaseRecords[0], { ...leaseRecords[1], uuid: undefined }]));
 
-    const { code, stdout, stderr } = await runCli(['--leases', file]);
+      const { code, stdout, stderr } = await runCli(['--leases', file]);
 
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(`npm start: leases file ${file} entry 2 has no lease key: its uuid is missing`);
-    expect(stderr).not.toMatch(NO_STACK_TRACE);
-    expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
-  });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`npm start: leases file ${file} entry 2 has no lease key: its uuid is missing`);
+      expect(stderr).not.toMatch(NO_STACK_TRACE);
+      expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   it.concurrent.each([
     ['an empty file', '', 'is empty'],
@@ -313,35 +317,47 @@ describe(`npm start, on ${ENGINE}`, () => {
     RUN_TIMEOUT_MS,
   );
 
-  it.concurrent('prints its usage on --help', async () => {
-    const { code, stdout } = await runCli(['--help']);
+  it.concurrent(
+    'prints its usage on --help',
+    async () => {
+      const { code, stdout } = await runCli(['--help']);
 
-    expect(code).toBe(0);
-    for (const flag of ['--events FILE', '--leases FILE', '--json', '--engine NAME', '--verbose', '--help', 'LEASE_TABLE_NAME']) {
-      expect(stdout).toContain(flag);
-    }
-    expect(stdout).toMatch(/Exit status:\n {2}0 .*\n {2}1 .*lookups were sent to DynamoDB and not one was/);
-  });
+      expect(code).toBe(0);
+      for (const flag of ['--events FILE', '--leases FILE', '--json', '--engine NAME', '--verbose', '--help', 'LEASE_TABLE_NAME']) {
+        expect(stdout).toContain(flag);
+      }
+      expect(stdout).toMatch(/Exit status:\n {2}0 .*\n {2}1 .*lookups were sent to DynamoDB and not one was/);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it.concurrent('refuses --engine when LEASE_TABLE_NAME names an external table', async () => {
-    const { code, stderr } = await runCli(['--engine', 'dynalite'], { LEASE_TABLE_NAME: 'LeaseTable' });
+  it.concurrent(
+    'refuses --engine when LEASE_TABLE_NAME names an external table',
+    async () => {
+      const { code, stderr } = await runCli(['--engine', 'dynalite'], { LEASE_TABLE_NAME: 'LeaseTable' });
 
-    expect(code).toBe(2);
-    expect(stderr).toContain('--engine chooses the embedded DynamoDB, but LEASE_TABLE_NAME is set');
-  });
+      expect(code).toBe(2);
+      expect(stderr).toContain('--engine chooses the embedded DynamoDB, but LEASE_TABLE_NAME is set');
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it.concurrent('refuses --leases when LEASE_TABLE_NAME names an external table, which it never writes to', async () => {
-    const file = join(dir, 'refused-leases.json');
-    await writeFile(file, JSON.stringify(leaseRecords));
+  it.concurrent(
+    'refuses --leases when LEASE_TABLE_NAME names an external table, which it never writes to',
+    async () => {
+      const file = join(dir, 'refused-leases.json');
+      await writeFile(file, JSON.stringify(leaseRecords));
 
-    const { code, stdout, stderr } = await runCli(['--leases', file], { LEASE_TABLE_NAME: 'LeaseTable' });
+      const { code, stdout, stderr } = await runCli(['--leases', file], { LEASE_TABLE_NAME: 'LeaseTable' });
 
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(
-      'npm start: --leases seeds the embedded table, but LEASE_TABLE_NAME is set: the runner reads that table and never writes to it',
-    );
-  });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(
+        'npm start: --leases seeds the embedded table, but LEASE_TABLE_NAME is set: the runner reads that table and never writes to it',
+      );
+    },
+    RUN_TIMEOUT_MS,
+  );
 });
 
 describe(`npm start on an external table (LEASE_TABLE_NAME set), on ${ENGINE}`, () => {
