@@ -16,7 +16,8 @@ const config: Config = {
       },
     ],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // examples/ import the package by its name, as a user's code does: here, its sources.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^lease-enrichment$': '<rootDir>/src/index.ts' },
   setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
   collectCoverageFrom: ['src/**/*.ts'],
   coverageThreshold: {

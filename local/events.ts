@@ -1,11 +1,14 @@
 /**
  * The events the local runner replays: the built-in scenarios (the fixture events plus a few table
- * faults) or the user's own EventBridge events from a file.
+ * faults) or the user's own EventBridge events from a file; and the lease records it seeds its
+ * embedded table with: the fixtures, or the user's own from a file.
  */
 import { readFile } from 'node:fs/promises';
-import { maskEmails } from '../src/observability.js';
 import type { SeedItem } from './dynamodb.js';
 import type { FaultKind } from './fault-proxy.js';
+import { type FileKind, InputFileError, type ObjectsFile, parseObjects, readObjects, typeName } from './json-file.js';
+
+export { InputFileError };
 
 /** One event to replay, and what the built-in scenarios arrange around it. */
 export interface Scenario {
@@ -22,96 +25,90 @@ export interface Scenario {
 /** Events read from a file, and how the file was laid out. */
 export interface EventsFile {
   readonly events: Record<string, unknown>[];
-  readonly format: 'a JSON array' | 'a single JSON event' | 'one event per line';
+  readonly format: string;
 }
 
-/** Why an events file cannot be replayed. The message is for the user and carries no email address. */
-export class EventsFileError extends Error {
-  override readonly name = 'EventsFileError';
+/** Lease records read from a file, and how the file was laid out. */
+export interface LeasesFile {
+  readonly leases: SeedItem[];
+  readonly format: string;
 }
 
-const typeName = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-
-const isEvent = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
+export const EVENTS_FILE: FileKind = {
+  file: 'events file',
+  item: 'event',
+  items: 'events',
+  anItem: 'an event',
+  object: 'an EventBridge event object',
 };
 
-// V8 quotes a slice of the input in some messages (`Unexpected token 'a', "ada.lovela"... is not
-// valid JSON`): a slice can hold part of an address that masking cannot recognise, so it goes.
-const jsonProblem = (error: unknown): string =>
-  maskEmails(String((error as Error).message).replace(/, ".*"(\.\.\.)? is not valid JSON$/s, ''));
-
-const checkEvents = (entries: unknown[], where: (index: number) => string): Record<string, unknown>[] => {
-  if (entries.length === 0) throw new EventsFileError('holds no events');
-  return entries.map((entry, index) => {
-    if (!isEvent(entry)) {
-      throw new EventsFileError(`${where(index)} is ${typeName(entry)}, not an EventBridge event object`);
-    }
-    return entry;
-  });
+export const LEASES_FILE: FileKind = {
+  file: 'leases file',
+  item: 'lease record',
+  items: 'lease records',
+  anItem: 'a lease record',
+  object: 'a lease record object',
 };
 
 /** Parses the text of an events file: a JSON array of events, one JSON event, or one event per line. */
 export const parseEvents = (text: string): EventsFile => {
-  const content = text.replace(/^\uFEFF/, '');
-  if (content.trim() === '') throw new EventsFileError('is empty');
-  let whole: unknown;
-  let wholeError: unknown;
-  try {
-    whole = JSON.parse(content);
-  } catch (error) {
-    wholeError = error;
-  }
-  if (wholeError === undefined) {
-    if (Array.isArray(whole)) return { events: checkEvents(whole, (index) => `entry ${index + 1}`), format: 'a JSON array' };
-    if (isEvent(whole)) return { events: [whole], format: 'a single JSON event' };
-    throw new EventsFileError(`holds ${typeName(whole)}, not an event or an array of events`);
-  }
-  // One line that fails to parse as the whole file is a broken JSON document, not a one-line list.
-  const lines = content
-    .split(/\r?\n/)
-    .map((line, index) => ({ line, number: index + 1 }))
-    .filter(({ line }) => line.trim());
-  if (content.trimStart().startsWith('[') || lines.length === 1) {
-    throw new EventsFileError(`is not valid JSON: ${jsonProblem(wholeError)}`);
-  }
-  const parsed = lines.map(({ line, number }) => {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch (error) {
-      throw new EventsFileError(`line ${number} is not valid JSON: ${jsonProblem(error)}`);
-    }
-  });
-  return { events: checkEvents(parsed, (index) => `line ${lines[index]?.number}`), format: 'one event per line' };
+  const { items, format } = parseObjects(text, EVENTS_FILE);
+  return { events: items, format };
 };
 
 /**
- * Reads an events file for the runner. Every problem becomes an {@link EventsFileError} whose message
+ * Reads an events file for the runner. Every problem becomes an {@link InputFileError} whose message
  * names the file and the problem, with any email address masked.
  *
  * @example
  * const { events, format } = await readEvents('./my-events.ndjson');
  */
 export const readEvents = async (path: string): Promise<EventsFile> => {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new EventsFileError(maskEmails(`cannot read events file ${path}: ${READ_ERRORS[code] ?? (error as Error).message}`));
-  }
-  try {
-    return parseEvents(text);
-  } catch (error) {
-    if (error instanceof EventsFileError) throw new EventsFileError(maskEmails(`events file ${path} ${error.message}`));
-    throw error;
-  }
+  const { items, format } = await readObjects(path, EVENTS_FILE);
+  return { events: items, format };
+};
+
+/** What is wrong with a key field of a lease record, named by its type, never its value. */
+const keyFieldProblem = (value: unknown): string | undefined => {
+  if (value === undefined) return 'is missing';
+  if (typeof value !== 'string') return `is ${typeName(value)}, not a string`;
+  return value === '' ? 'is an empty string' : undefined;
+};
+
+/**
+ * Refuses lease records the LeaseTable cannot hold: each needs its key, `userEmail` and `uuid`, as
+ * non-empty strings, and no two may share a key (DynamoDB refuses a batch that holds both).
+ */
+const checkLeaseKeys = ({ items, where }: ObjectsFile): void => {
+  const seen = new Map<string, number>();
+  items.forEach((record, index) => {
+    for (const field of ['userEmail', 'uuid'] as const) {
+      const problem = keyFieldProblem(record[field]);
+      if (problem) throw new InputFileError(`${where(index)} has no lease key: its ${field} ${problem}`);
+    }
+    const key = JSON.stringify([record.userEmail, record.uuid]);
+    const first = seen.get(key);
+    if (first !== undefined) throw new InputFileError(`${where(index)} has the same userEmail and uuid as ${where(first)}`);
+    seen.set(key, index);
+  });
+};
+
+/** Parses the text of a leases file: the formats of an events file, each record with its key. */
+export const parseLeases = (text: string): LeasesFile => {
+  const file = parseObjects(text, LEASES_FILE);
+  checkLeaseKeys(file);
+  return { leases: file.items as SeedItem[], format: file.format };
+};
+
+/**
+ * Reads a leases file for the runner's embedded table, checked as {@link parseLeases} checks it.
+ *
+ * @example
+ * const { leases, format } = await readLeases('./my-leases.json');
+ */
+export const readLeases = async (path: string): Promise<LeasesFile> => {
+  const { items, format } = await readObjects(path, LEASES_FILE, checkLeaseKeys);
+  return { leases: items as SeedItem[], format };
 };
 
 const fixture = async <T>(name: string): Promise<T> =>

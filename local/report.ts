@@ -141,6 +141,30 @@ export const formatSummary = (results: readonly ReplayResult[]): string => {
   ].join('\n');
 };
 
+/**
+ * When lookups were sent to DynamoDB and not one was answered, every one `failed`, says so:
+ * `None of the 3 lookups sent to DynamoDB was answered (3 failed: ResourceNotFoundException)`.
+ * Otherwise undefined. A skipped lookup (bad key, open breaker) never reached the table and counts
+ * neither way, so a run whose every lookup was skipped is not called a failed one.
+ */
+export const unansweredLookups = (results: readonly ReplayResult[]): string | undefined => {
+  const outcomes = results.flatMap((result) => (result.notification ? [result.notification.enrichment] : []));
+  if (outcomes.some(({ status }) => status === 'enriched' || status === 'not-found')) return undefined;
+  const reasons = new Map<string, number>();
+  for (const outcome of outcomes) {
+    if (outcome.status === 'failed') reasons.set(outcome.reason, (reasons.get(outcome.reason) ?? 0) + 1);
+  }
+  const failed = [...reasons.values()].reduce((sum, n) => sum + n, 0);
+  if (failed === 0) return undefined;
+  const why = [...reasons]
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${n} failed: ${cell(reason)}`)
+    .join(', ');
+  const lookups =
+    failed === 1 ? 'The one lookup sent to DynamoDB was not answered' : `None of the ${failed} lookups sent to DynamoDB was answered`;
+  return `${lookups} (${why})`;
+};
+
 /** The handler's own lines for one event, indented, emails masked; EMF as one compact line. */
 export const formatOutput = (result: ReplayResult): string[] => {
   const lines = result.output.filter((line) => !line.json || !('_aws' in line.json)).map((line) => `    ${cell(line.text)}`);

@@ -16,11 +16,28 @@ import type { LeaseEvent, handler as notificationHandler } from '../src/handlers
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../src/metric-names.js';
 import { maskEmails } from '../src/observability.js';
 import { captureStdio } from './capture.js';
-import { createLeaseTable, LOCAL_CLIENT_CONFIG, type LocalDynamoDB, type LocalEngine, putLeases, startLocalDynamoDB } from './dynamodb.js';
-import { builtInScenarios, EventsFileError, fixtureLeases, readEvents, type Scenario } from './events.js';
+import {
+  createLeaseTable,
+  LOCAL_CLIENT_CONFIG,
+  type LocalDynamoDB,
+  type LocalEngine,
+  putLeases,
+  type SeedItem,
+  startLocalDynamoDB,
+} from './dynamodb.js';
+import { builtInScenarios, fixtureLeases, InputFileError, readEvents, readLeases, type Scenario } from './events.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { lambdaContext } from './lambda-context.js';
-import { formatJson, formatOutput, formatSummary, formatTable, type ReplayResult, readEventFields, readInvocation } from './report.js';
+import {
+  formatJson,
+  formatOutput,
+  formatSummary,
+  formatTable,
+  type ReplayResult,
+  readEventFields,
+  readInvocation,
+  unansweredLookups,
+} from './report.js';
 
 const TABLE_NAME = 'LeaseTable';
 const ENGINES: readonly LocalEngine[] = ['dynalite', 'dynamodb-local'];
@@ -33,6 +50,8 @@ for each event, the outcome of the lease enrichment.
 Options:
   --events FILE     replay the EventBridge events in FILE (a JSON array, one JSON event,
                     or one event per line) instead of the built-in scenarios
+  --leases FILE     seed the embedded table with the lease records in FILE (same formats;
+                    each with userEmail and uuid) instead of fixtures/lease-records.json
   --json            print one JSON result per line, for scripts
   --engine NAME     embedded DynamoDB: dynalite (default, in-process) or dynamodb-local
                     (Amazon's DynamoDB Local, needs Java)
@@ -40,9 +59,15 @@ Options:
   --help, -h        print this help
 
 Environment:
-  LEASE_TABLE_NAME  read this table instead of the embedded one (read-only: GetItem only),
-                    with AWS credentials from the usual places, or at
+  LEASE_TABLE_NAME  read this table instead of the embedded one (read-only: GetItem only,
+                    so no --leases), with AWS credentials from the usual places, or at
                     AWS_ENDPOINT_URL_DYNAMODB when set
+
+Exit status:
+  0  every event produced a notification, and some lookup DynamoDB answered
+  1  the handler threw for an event; or lookups were sent to DynamoDB and not one was
+     answered (every one failed: wrong table, region, credentials or permissions)
+  2  a bad argument or file, or no AWS region or credentials for LEASE_TABLE_NAME
 
 Details: docs/local-run.md`;
 
@@ -89,6 +114,7 @@ const checkExternalTable = async (tableName: string): Promise<void> => {
 
 interface Options {
   readonly eventsPath?: string;
+  readonly leasesPath?: string;
   readonly json: boolean;
   readonly verbose: boolean;
   readonly engine?: LocalEngine;
@@ -98,6 +124,7 @@ interface Options {
 const ARGUMENTS = {
   options: {
     events: { type: 'string' },
+    leases: { type: 'string' },
     json: { type: 'boolean', default: false },
     engine: { type: 'string' },
     verbose: { type: 'boolean', short: 'v', default: false },
@@ -118,9 +145,12 @@ const parseOptions = (args: string[]): Options => {
   if (engine !== undefined && !ENGINES.includes(engine as LocalEngine)) {
     throw new UsageError(`unknown engine '${engine}': use ${ENGINES.join(' or ')}`);
   }
-  if (values.events !== undefined && values.events.trim() === '') throw new UsageError('--events needs a file name');
+  for (const flag of ['events', 'leases'] as const) {
+    if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag} needs a file name`);
+  }
   return {
     eventsPath: values.events,
+    leasesPath: values.leases,
     json: values.json,
     verbose: values.verbose,
     engine: engine as LocalEngine | undefined,
@@ -130,10 +160,30 @@ const parseOptions = (args: string[]): Options => {
 
 /** Where the handler's reads go, and what to tell the user about it. */
 type Target =
-  | { readonly mode: 'embedded'; readonly db: LocalDynamoDB; readonly proxy: FaultProxy; readonly seeded: number; readonly extra: number }
+  | {
+      readonly mode: 'embedded';
+      readonly db: LocalDynamoDB;
+      readonly proxy: FaultProxy;
+      readonly seeded: number;
+      readonly extra: number;
+      /** Where the leases came from: the fixtures file or the user's. */
+      readonly leasesSource: string;
+    }
   | { readonly mode: 'external'; readonly tableName: string; readonly endpoint: string };
 
-const startEmbedded = async (engine: LocalEngine, scenarios: readonly Scenario[]): Promise<Target> => {
+/** The lease records to seed, read before anything starts, so that a bad file fails fast. */
+interface Seed {
+  readonly leases: readonly SeedItem[];
+  readonly source: string;
+}
+
+const readSeed = async (leasesPath: string | undefined): Promise<Seed> => {
+  if (leasesPath === undefined) return { leases: await fixtureLeases(), source: 'fixtures/lease-records.json' };
+  const { leases, format } = await readLeases(fromUserDirectory(leasesPath));
+  return { leases, source: maskEmails(`${leasesPath} (${format})`) };
+};
+
+const startEmbedded = async (engine: LocalEngine, scenarios: readonly Scenario[], seed: Seed): Promise<Target> => {
   const db = await startLocalDynamoDB(engine).catch((error: unknown) => {
     const hint =
       engine === 'dynamodb-local' ? ' (DynamoDB Local needs Java 17 or later on PATH; the default engine, dynalite, needs nothing)' : '';
@@ -141,8 +191,7 @@ const startEmbedded = async (engine: LocalEngine, scenarios: readonly Scenario[]
   });
   try {
     const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: db.endpoint });
-    const fixtures = await fixtureLeases();
-    const leases = [...fixtures, ...scenarios.flatMap((scenario) => (scenario.seed ? [scenario.seed] : []))];
+    const leases = [...seed.leases, ...scenarios.flatMap((scenario) => (scenario.seed ? [scenario.seed] : []))];
     try {
       await createLeaseTable(client, TABLE_NAME);
       await putLeases(client, TABLE_NAME, leases);
@@ -150,7 +199,7 @@ const startEmbedded = async (engine: LocalEngine, scenarios: readonly Scenario[]
       client.destroy();
     }
     const proxy = await startFaultProxy({ upstream: db.endpoint });
-    return { mode: 'embedded', db, proxy, seeded: leases.length, extra: leases.length - fixtures.length };
+    return { mode: 'embedded', db, proxy, seeded: leases.length, extra: leases.length - seed.leases.length, leasesSource: seed.source };
   } catch (error) {
     await db.stop();
     throw error;
@@ -206,10 +255,12 @@ const replay = async (handler: Handler, scenario: Scenario, index: number, proxy
   return { ...base, error: { name: String(error?.name ?? 'Error'), message: maskEmails(String(error?.message ?? error)) } };
 };
 
+/** A path as the user typed it, from the directory they ran npm in. */
+const fromUserDirectory = (path: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+
 const describeEvents = async (options: Options, external: boolean): Promise<{ scenarios: Scenario[]; source: string }> => {
   if (options.eventsPath !== undefined) {
-    const path = resolve(process.env.INIT_CWD ?? process.cwd(), options.eventsPath);
-    const { events, format } = await readEvents(path);
+    const { events, format } = await readEvents(fromUserDirectory(options.eventsPath));
     return {
       scenarios: events.map((event) => ({ event })),
       source: maskEmails(`${events.length} from ${options.eventsPath} (${format})`),
@@ -236,8 +287,14 @@ const run = async (args: string[]): Promise<number> => {
   if (externalTable && options.engine) {
     throw new UsageError(`--engine chooses the embedded DynamoDB, but ${ENV.leaseTableName} is set: the runner reads that table instead`);
   }
-  // Read the events before starting anything, so that a bad file fails fast.
+  if (externalTable && options.leasesPath !== undefined) {
+    throw new UsageError(
+      `--leases seeds the embedded table, but ${ENV.leaseTableName} is set: the runner reads that table and never writes to it`,
+    );
+  }
+  // Read the files before starting anything, so that a bad one fails fast.
   const { scenarios, source } = await describeEvents(options, externalTable !== undefined);
+  const seed = externalTable ? undefined : await readSeed(options.leasesPath);
   // In --json mode stdout carries results only; the rest goes to stderr.
   const info = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -259,7 +316,7 @@ const run = async (args: string[]): Promise<number> => {
             readEnv('AWS_ENDPOINT_URL') ??
             `AWS DynamoDB in ${readEnv('AWS_REGION') ?? 'the region of your AWS configuration'}`,
         }
-      : await startEmbedded(options.engine ?? 'dynalite', scenarios);
+      : await startEmbedded(options.engine ?? 'dynalite', scenarios, seed as Seed);
     prepareEnvironment(target, options.verbose);
     // Imported only now: the module creates its client and reads its table name at load, from the env.
     const { handler } = await import('../src/handlers/notification.js');
@@ -269,7 +326,9 @@ const run = async (args: string[]): Promise<number> => {
       const engine = target.db.engine === 'dynalite' ? 'dynalite (in-process)' : "Amazon's DynamoDB Local (Java)";
       info(`DynamoDB: ${engine} at ${target.db.endpoint}, through the fault proxy at ${target.proxy.endpoint}`);
       const extra = target.extra > 0 ? `, and ${target.extra} for the scenarios` : '';
-      info(`Table:    ${TABLE_NAME}, created and seeded with ${target.seeded} leases: fixtures/lease-records.json${extra}`);
+      info(
+        `Table:    ${TABLE_NAME}, created and seeded with ${target.seeded === 1 ? '1 lease' : `${target.seeded} leases`}: ${target.leasesSource}${extra}`,
+      );
       if (ignoredEndpoint) info(`Note:     AWS_ENDPOINT_URL_DYNAMODB is ignored; set ${ENV.leaseTableName} to read an external table`);
     } else {
       info(`DynamoDB: ${maskEmails(target.endpoint)}`);
@@ -304,6 +363,11 @@ const run = async (args: string[]): Promise<number> => {
       info(`${threw.length} events produced no notification: the handler threw (see the outcome column)`);
       return 1;
     }
+    const unanswered = unansweredLookups(results);
+    if (unanswered) {
+      info(`${unanswered}: check the table name, its region, and the credentials' dynamodb:GetItem (and kms:Decrypt) permissions`);
+      return 1;
+    }
     return 0;
   } finally {
     process.off('SIGINT', interrupted);
@@ -313,7 +377,7 @@ const run = async (args: string[]): Promise<number> => {
 };
 
 const fail = (error: unknown): number => {
-  const usage = error instanceof UsageError || error instanceof EventsFileError;
+  const usage = error instanceof UsageError || error instanceof InputFileError;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`npm start: ${maskEmails(message)}\n`);
   if (usage) process.stderr.write("Run 'npm start -- --help' for usage.\n");

@@ -1,5 +1,7 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, ContextProvider, Stack } from 'aws-cdk-lib';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { PROVIDER_ERROR_KEY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { CONTEXT_KEY, DeploymentConfigError, type LeaseTableSource } from './config.js';
 
@@ -11,6 +13,23 @@ import { CONTEXT_KEY, DeploymentConfigError, type LeaseTableSource } from './con
  * isbDataConfigurationParameter('myisb'); // => 'InnovationSandbox_myisb_Data_Configuration'
  */
 export const isbDataConfigurationParameter = (namespace: string): string => `InnovationSandbox_${namespace}_Data_Configuration`;
+
+/** Where docs/deployment.md says how to synthesize without AWS access. */
+export const CONTEXT_ENTRY_DOC = 'docs/deployment.md#synth-without-aws-access-the-cdkcontextjson-entry';
+
+/**
+ * The key under which CDK caches the lookup of ISB's data configuration parameter, in cdk.context.json
+ * and in the context: CDK's own key for an SSM parameter lookup in the stack's account and region.
+ *
+ * @example
+ * isbDataConfigurationContextKey(stack, 'myisb');
+ * // => 'ssm:account=123456789012:parameterName=InnovationSandbox_myisb_Data_Configuration:region=eu-west-2'
+ */
+export const isbDataConfigurationContextKey = (scope: Construct, namespace: string): string =>
+  ContextProvider.getKey(scope, {
+    provider: cxschema.ContextProvider.SSM_PARAMETER_PROVIDER,
+    props: { parameterName: isbDataConfigurationParameter(namespace) },
+  }).key;
 
 /** The LeaseTable as the function reads it: its ARN, and its KMS key when it has one of its own. */
 export interface ResolvedLeaseTable {
@@ -35,6 +54,17 @@ const problem = (parameter: string, what: string): DeploymentConfigError =>
 const lookUpIsbLeaseTable = (scope: Construct, namespace: string): ResolvedLeaseTable => {
   const stack = Stack.of(scope);
   const parameter = isbDataConfigurationParameter(namespace);
+  const key = isbDataConfigurationContextKey(stack, namespace);
+  // The CLI could not look the parameter up (no credentials, most often) and hands back its reason.
+  const failed = (stack.node.tryGetContext(key) as Record<string, unknown> | undefined)?.[PROVIDER_ERROR_KEY];
+  if (failed !== undefined) {
+    throw new DeploymentConfigError(
+      CONTEXT_KEY.isbNamespace,
+      `CDK could not read ISB's configuration, SSM parameter ${parameter} in ${stack.account} ${stack.region} (${String(failed)}). ` +
+        `Run cdk with credentials for that account, or put the parameter's value in cdk.context.json under the key "${key}": ` +
+        `see ${CONTEXT_ENTRY_DOC}`,
+    );
+  }
   const value = StringParameter.valueFromLookup(stack, parameter);
   const arnOf = (service: string, resource: string, resourceName: string): string =>
     stack.formatArn({ service, resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });

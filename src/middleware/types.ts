@@ -12,7 +12,7 @@ export type LeaseLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface LeaseKeyProblem {
   /** Where the field sits in the event, for example `detail.leaseId.uuid`. */
   readonly field: string;
-  readonly problem: 'missing' | 'not-an-object' | 'not-a-string' | 'empty' | 'too-long' | 'malformed' | 'unverified';
+  readonly problem: 'missing' | 'not-an-object' | 'not-a-string' | 'empty' | 'too-long' | 'malformed';
   /** The JavaScript type found, for `not-a-string` and `not-an-object`. */
   readonly got?: string;
   /** The byte limit, for `too-long`. */

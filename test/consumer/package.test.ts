@@ -1,8 +1,9 @@
 /**
- * The package as another team gets it: `npm pack` (which builds it), the README's install commands in a
- * fresh project, the README's handler compiled there with strict settings, and a plain .mjs that
- * imports the package by name and runs it on dynalite. Uses the npm cache (`--prefer-offline`), so it
- * is quick, and works while the registry is slow.
+ * The package as another team gets it: `npm pack` (which builds it), a project made as `npm init -y`
+ * makes it (CommonJS), the README's install commands, the README's ES module step, the README's
+ * handler compiled there with strict settings, and a plain .mjs that imports the package by name and
+ * runs it on dynalite. Uses the npm cache (`--prefer-offline`), so it is quick, and works while the
+ * registry is slow.
  */
 
 import { execFile } from 'node:child_process';
@@ -43,6 +44,23 @@ interface Run {
 const cleanEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_') || name === 'npm_config_cache'));
 
+/** The test's own tools in the consumer's project, beside what the README installs. */
+const TEST_DEV_DEPENDENCIES = ['@types/node@24.19.2', 'dynalite@4.0.0'];
+const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund'];
+
+/** The consumer's compiler settings on the command line, to compile one file without a tsconfig.json. */
+const STRICT_NODENEXT = [
+  '--noEmit',
+  '--strict',
+  '--module',
+  'NodeNext',
+  '--moduleResolution',
+  'NodeNext',
+  '--skipLibCheck',
+  '--types',
+  'node,aws-lambda',
+];
+
 const run = (command: string, args: string[], cwd: string): Promise<Run> =>
   new Promise((resolve) => {
     execFile(command, args, { cwd, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -58,6 +76,16 @@ const succeed = async (command: string, args: string[], cwd: string): Promise<st
   return result.stdout;
 };
 
+/** Runs each line of a README block of npm commands in `project`, `lease-enrichment` being the tarball. */
+const runReadmeCommands = async (block: string, project: string, tarball: string): Promise<void> => {
+  for (const line of block.trim().split('\n')) {
+    const [npm, ...args] = line.trim().split(/\s+/);
+    expect(npm).toBe('npm');
+    const local = args.map((arg) => (arg === 'lease-enrichment' ? tarball : arg));
+    await succeed('npm', [...local, ...(local[0] === 'install' ? NPM_FLAGS : [])], project);
+  }
+};
+
 /** The fenced block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the README. */
 const readmeBlock = (readme: string, name: string): string => {
   const found = new RegExp(`<!-- ${name}:start -->\\n\`\`\`\\w+\\n([\\s\\S]*?)\`\`\`\\n<!-- ${name}:end -->`).exec(readme);
@@ -70,6 +98,9 @@ describe('the package in a fresh project', () => {
   let project: string;
   let tarball: string;
   let packed: { files: { path: string }[] };
+  /** What `npm init -y` wrote, and the handler compiled before the README's ES module step. */
+  let initialType: unknown;
+  let beforeEsmStep: { asTs: Run; asMts: Run };
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'lease-enrichment-consumer-'));
@@ -80,20 +111,29 @@ describe('the package in a fresh project', () => {
     packed = pack;
     tarball = join(work, pack.filename);
 
+    // A new user's project, as npm makes it.
     await mkdir(project);
-    for (const file of ['package.json', 'tsconfig.json', 'checks.ts', 'run.mjs']) {
+    await succeed('npm', ['init', '-y'], project);
+    initialType = (JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as { type?: unknown }).type;
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    // The README's install commands, word for word, but for the package itself: the tarball.
+    await runReadmeCommands(readmeBlock(readme, 'consumer-install'), project, tarball);
+    await succeed('npm', ['install', '--save-dev', ...TEST_DEV_DEPENDENCIES, ...NPM_FLAGS], project);
+    const handler = readmeBlock(readme, 'consumer-handler');
+    await writeFile(join(project, 'handler.ts'), handler);
+    await writeFile(join(project, 'handler.mts'), handler);
+    // What the user meets without the README's ES module step, and with its `.mts` alternative.
+    beforeEsmStep = {
+      asTs: await run(process.execPath, [TSC, ...STRICT_NODENEXT, 'handler.ts'], project),
+      asMts: await run(process.execPath, [TSC, ...STRICT_NODENEXT, 'handler.mts'], project),
+    };
+    await rm(join(project, 'handler.mts'));
+    await runReadmeCommands(readmeBlock(readme, 'consumer-esm'), project, tarball);
+
+    for (const file of ['tsconfig.json', 'checks.ts', 'run.mjs']) {
       await cp(join(TEMPLATE, file), join(project, file));
     }
     await writeFile(join(project, 'lease.json'), JSON.stringify(LEASE));
-    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-    await writeFile(join(project, 'handler.ts'), readmeBlock(readme, 'consumer-handler'));
-    // The README's install commands, word for word, but for the package itself: the tarball.
-    for (const line of readmeBlock(readme, 'consumer-install').trim().split('\n')) {
-      const [npm, ...args] = line.trim().split(/\s+/);
-      expect(npm).toBe('npm');
-      const local = args.map((arg) => (arg === 'lease-enrichment' ? tarball : arg));
-      await succeed('npm', [...local, '--prefer-offline', '--no-audit', '--no-fund'], project);
-    }
   }, TIMEOUT_MS);
 
   afterAll(async () => {
@@ -140,8 +180,16 @@ describe('the package in a fresh project', () => {
     TIMEOUT_MS,
   );
 
+  it('does not compile in a project as `npm init -y` makes it, as the README warns, but does as a .mts file', () => {
+    expect(initialType).toBe('commonjs');
+    expect(beforeEsmStep.asTs.code).not.toBe(0);
+    expect(beforeEsmStep.asTs.stdout).toContain("handler.ts(3,19): error TS2307: Cannot find module '@middy/core'");
+    expect(beforeEsmStep.asMts.stdout + beforeEsmStep.asMts.stderr).toBe('');
+    expect(beforeEsmStep.asMts.code).toBe(0);
+  });
+
   it(
-    "compiles the README's handler with a consumer's strict settings",
+    "compiles the README's handler with a consumer's strict settings, after the README's ES module step",
     async () => {
       const compiled = await run(process.execPath, [TSC, '-p', project], project);
 

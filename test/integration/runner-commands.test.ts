@@ -83,25 +83,33 @@ describe('npm start on an external table without what the SDK needs', () => {
       'arn:aws:dynamodb:eu-west-2:123456789012:table/TeamLeases',
       "npm start: no AWS region for the table in LEASE_TABLE_NAME: set AWS_REGION (the table's ARN says eu-west-2)",
     ],
-  ])('names a missing region, for %s, before replaying anything', async (_title, table, message) => {
-    const { code, stdout, stderr } = await run(process.execPath, [TSX, 'local/run.ts'], { ...bare(), LEASE_TABLE_NAME: table });
+  ])(
+    'names a missing region, for %s, before replaying anything',
+    async (_title, table, message) => {
+      const { code, stdout, stderr } = await run(process.execPath, [TSX, 'local/run.ts'], { ...bare(), LEASE_TABLE_NAME: table });
 
-    expect(stderr.split('\n')[0]).toContain(message);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).not.toMatch(NO_STACK_TRACE);
-  });
+      expect(stderr.split('\n')[0]).toContain(message);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).not.toMatch(NO_STACK_TRACE);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it.concurrent('names missing credentials before replaying anything', async () => {
-    const { code, stdout, stderr } = await run(process.execPath, [TSX, 'local/run.ts'], {
-      ...bare(),
-      LEASE_TABLE_NAME: 'TeamLeases',
-      AWS_REGION: 'eu-west-2',
-    });
+  it.concurrent(
+    'names missing credentials before replaying anything',
+    async () => {
+      const { code, stdout, stderr } = await run(process.execPath, [TSX, 'local/run.ts'], {
+        ...bare(),
+        LEASE_TABLE_NAME: 'TeamLeases',
+        AWS_REGION: 'eu-west-2',
+      });
 
-    expect(stderr).toMatch(/^npm start: no AWS credentials for the table in LEASE_TABLE_NAME \(.+\): set AWS_PROFILE/);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).not.toMatch(NO_STACK_TRACE);
-  });
+      expect(stderr).toMatch(/^npm start: no AWS credentials for the table in LEASE_TABLE_NAME \(.+\): set AWS_PROFILE/);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).not.toMatch(NO_STACK_TRACE);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

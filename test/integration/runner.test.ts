@@ -13,7 +13,7 @@ import {
   putLeases,
   startLocalDynamoDB,
 } from '../../local/dynamodb.js';
-import { EventsFileError, parseEvents } from '../../local/events.js';
+import { InputFileError, parseEvents, parseLeases } from '../../local/events.js';
 import { type FaultProxy, startFaultProxy } from '../../local/fault-proxy.js';
 import { fixtureEvent, leaseEvents, leaseRecords } from '../support/lambda.js';
 import { EMAIL_IN_CLEAR, START_TIMEOUT_MS, TARGET } from './harness.js';
@@ -77,7 +77,7 @@ describe('the events file formats', () => {
     ['a broken line', `${one}\n\nnot json at all\n`, 'line 3 is not valid JSON'],
     ['a line holding an array', `${one}\n[${two}]`, 'line 2 is an array, not an EventBridge event object'],
   ])('rejects %s', (_title, text, message) => {
-    expect(() => parseEvents(text)).toThrow(EventsFileError);
+    expect(() => parseEvents(text)).toThrow(InputFileError);
     expect(() => parseEvents(text)).toThrow(message);
   });
 
@@ -86,6 +86,55 @@ describe('the events file formats', () => {
 
     expect(attempt).toThrow('line 2 is not valid JSON');
     expect(attempt).not.toThrow(/lovela/);
+  });
+});
+
+describe('the leases file', () => {
+  const [first, second] = leaseRecords;
+  const one = JSON.stringify(first);
+  const two = JSON.stringify(second);
+
+  it.each([
+    ['a JSON array', `[${one},\n${two}]`, 'a JSON array', 2],
+    ['one record per line', `${one}\n${two}\n`, 'one lease record per line', 2],
+    ['a single record', JSON.stringify(first, null, 2), 'a single JSON lease record', 1],
+  ])('reads %s, as an events file is read', (_title, text, format, count) => {
+    const parsed = parseLeases(text);
+
+    expect(parsed.format).toBe(format);
+    expect(parsed.leases).toHaveLength(count);
+    expect(parsed.leases[0]).toEqual(first);
+  });
+
+  const record = (fields: Record<string, unknown>) => JSON.stringify({ status: 'Active', ...fields });
+  const ADA = 'ada.lovelace@example.gov.uk';
+
+  it.each([
+    ['a record without uuid', `[${one}, ${record({ userEmail: ADA })}]`, 'entry 2 has no lease key: its uuid is missing'],
+    [
+      'a uuid that is a number',
+      `${one}\n${record({ userEmail: ADA, uuid: 7 })}`,
+      'line 2 has no lease key: its uuid is a number, not a string',
+    ],
+    [
+      'an empty userEmail',
+      record({ userEmail: '', uuid: 'u-1' }),
+      'holds one lease record that has no lease key: its userEmail is an empty string',
+    ],
+    [
+      'a userEmail that is an object',
+      `[${record({ userEmail: { address: ADA }, uuid: 'u-1' })}]`,
+      'entry 1 has no lease key: its userEmail is an object, not a string',
+    ],
+    ['two records with one key', `[${one}, ${two}, ${one}]`, 'entry 3 has the same userEmail and uuid as entry 1'],
+    ['an entry that is no object', `[${one}, "${ADA}"]`, 'entry 2 is a string, not a lease record object'],
+    ['an empty array', '[]', 'holds no lease records'],
+  ])('rejects %s, naming the entry and never the value', (_title, text, message) => {
+    const attempt = () => parseLeases(text);
+
+    expect(attempt).toThrow(InputFileError);
+    expect(attempt).toThrow(message);
+    expect(attempt).not.toThrow(/lovela|@/);
   });
 });
 
@@ -180,6 +229,35 @@ describe(`npm start, on ${ENGINE}`, () => {
     RUN_TIMEOUT_MS,
   );
 
+  it(
+    '--leases seeds the embedded table with your records instead of the fixtures',
+    async () => {
+      const own = { ...leaseRecords.find((lease) => lease.status === 'Frozen')!, uuid: '0b6f5e4d-3c2b-4a19-8807-f6e5d4c3b2a1' };
+      const other = { ...own, uuid: '1c7a6f5e-4d3c-4b2a-9918-a7f6e5d4c3b2', status: 'Active' };
+      await writeFile(join(dir, 'my-leases.ndjson'), `${JSON.stringify(own)}\n${JSON.stringify(other)}\n`);
+      const frozen = fixtureEvent('0005');
+      const detail = { ...(frozen.detail as object), leaseId: { userEmail: own.userEmail, uuid: own.uuid } };
+      const events = [{ ...frozen, detail }, fixtureEvent('0002')];
+      await writeFile(join(dir, 'against-my-leases.json'), JSON.stringify(events));
+
+      const { code, stdout, stderr } = await runCli(['--leases', 'my-leases.ndjson', '--events', 'against-my-leases.json'], {
+        INIT_CWD: dir,
+      });
+
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('Table:    LeaseTable, created and seeded with 2 leases: my-leases.ndjson (one lease record per line)');
+      const row = (index: number) =>
+        stdout.split('\n').find((line) => line.startsWith(` ${index}  `) || line.startsWith(`${index}  `)) ?? '';
+      // Your record is found; the fixture lease the second event names is not in the table any more.
+      expect(row(1)).toMatch(/LeaseFrozen +enriched .* 1 +[0-9a-f]{16} Frozen/);
+      expect(row(2)).toMatch(/LeaseApproved +not-found /);
+      expect(stdout).toContain('2 events, 2 notifications: 1 enriched, 1 not-found');
+      expect(stdout).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
   // Each of these is a separate process that exits at once: let them run side by side.
   it.concurrent.each([
     ['an unknown flag', ['--bogus'], "Unknown option '--bogus'"],
@@ -187,6 +265,7 @@ describe(`npm start, on ${ENGINE}`, () => {
     ['--events without a file', ['--events'], "Option '--events <value>' argument missing"],
     ['a missing file', ['--events', '/no/such/ada.lovelace@example.gov.uk.json'], 'cannot read events file [email]: no such file'],
     ['an unknown engine', ['--engine', 'cassandra'], "unknown engine 'cassandra': use dynalite or dynamodb-local"],
+    ['a missing leases file', ['--leases', '/no/such/ada.lovelace@example.gov.uk.json'], 'cannot read leases file [email]: no such file'],
   ])(
     'exits 2 with a message, not a stack trace, on %s',
     async (_title, args, message) => {
@@ -196,6 +275,23 @@ describe(`npm start, on ${ENGINE}`, () => {
       expect(stdout).toBe('');
       expect(stderr).toContain(`npm start: ${message}`);
       expect(stderr).toContain("Run 'npm start -- --help' for usage.");
+      expect(stderr).not.toMatch(NO_STACK_TRACE);
+      expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it.concurrent(
+    'exits 2 on a leases file whose record has no lease key, naming the entry, not the value',
+    async () => {
+      const file = join(dir, 'keyless-leases.json');
+      await writeFile(file, JSON.stringify([leaseRecords[0], { ...leaseRecords[1], uuid: undefined }]));
+
+      const { code, stdout, stderr } = await runCli(['--leases', file]);
+
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`npm start: leases file ${file} entry 2 has no lease key: its uuid is missing`);
       expect(stderr).not.toMatch(NO_STACK_TRACE);
       expect(stderr).not.toMatch(EMAIL_IN_CLEAR);
     },
@@ -221,21 +317,47 @@ describe(`npm start, on ${ENGINE}`, () => {
     RUN_TIMEOUT_MS,
   );
 
-  it.concurrent('prints its usage on --help', async () => {
-    const { code, stdout } = await runCli(['--help']);
+  it.concurrent(
+    'prints its usage on --help',
+    async () => {
+      const { code, stdout } = await runCli(['--help']);
 
-    expect(code).toBe(0);
-    for (const flag of ['--events FILE', '--json', '--engine NAME', '--verbose', '--help', 'LEASE_TABLE_NAME']) {
-      expect(stdout).toContain(flag);
-    }
-  });
+      expect(code).toBe(0);
+      for (const flag of ['--events FILE', '--leases FILE', '--json', '--engine NAME', '--verbose', '--help', 'LEASE_TABLE_NAME']) {
+        expect(stdout).toContain(flag);
+      }
+      expect(stdout).toMatch(/Exit status:\n {2}0 .*\n {2}1 .*lookups were sent to DynamoDB and not one was/);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it.concurrent('refuses --engine when LEASE_TABLE_NAME names an external table', async () => {
-    const { code, stderr } = await runCli(['--engine', 'dynalite'], { LEASE_TABLE_NAME: 'LeaseTable' });
+  it.concurrent(
+    'refuses --engine when LEASE_TABLE_NAME names an external table',
+    async () => {
+      const { code, stderr } = await runCli(['--engine', 'dynalite'], { LEASE_TABLE_NAME: 'LeaseTable' });
 
-    expect(code).toBe(2);
-    expect(stderr).toContain('--engine chooses the embedded DynamoDB, but LEASE_TABLE_NAME is set');
-  });
+      expect(code).toBe(2);
+      expect(stderr).toContain('--engine chooses the embedded DynamoDB, but LEASE_TABLE_NAME is set');
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it.concurrent(
+    'refuses --leases when LEASE_TABLE_NAME names an external table, which it never writes to',
+    async () => {
+      const file = join(dir, 'refused-leases.json');
+      await writeFile(file, JSON.stringify(leaseRecords));
+
+      const { code, stdout, stderr } = await runCli(['--leases', file], { LEASE_TABLE_NAME: 'LeaseTable' });
+
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(
+        'npm start: --leases seeds the embedded table, but LEASE_TABLE_NAME is set: the runner reads that table and never writes to it',
+      );
+    },
+    RUN_TIMEOUT_MS,
+  );
 });
 
 describe(`npm start on an external table (LEASE_TABLE_NAME set), on ${ENGINE}`, () => {
@@ -289,6 +411,55 @@ describe(`npm start on an external table (LEASE_TABLE_NAME set), on ${ENGINE}`, 
       const { Count } = await client.send(new ScanCommand({ TableName: 'TeamLeases', Select: 'COUNT' }));
       expect(Count).toBe(leaseRecords.length);
       expect(stdout).not.toMatch(EMAIL_IN_CLEAR);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  const external = (tableName: string) => ({
+    LEASE_TABLE_NAME: tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+    AWS_REGION: LOCAL_CLIENT_CONFIG.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CLIENT_CONFIG.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CLIENT_CONFIG.credentials.secretAccessKey,
+  });
+
+  it(
+    'exits 1, saying why on its last line, when every lookup sent to the table failed',
+    async () => {
+      const file = join(dir, 'unanswered.json');
+      // Two lookups, both to a table that is not there; a bad key, which never reaches the table.
+      await writeFile(file, JSON.stringify([fixtureEvent('0002'), fixtureEvent('0006'), fixtureEvent('0021')]));
+
+      const { code, stdout, stderr } = await runCli(['--events', file], external('TeamLeaseTable'));
+
+      expect(stderr).toBe('');
+      expect(code).toBe(1);
+      expect(stdout).toContain('3 events, 3 notifications: 2 failed: ResourceNotFoundException, 1 skipped: invalid-lease-key');
+      expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+        'None of the 2 lookups sent to DynamoDB was answered (2 failed: ResourceNotFoundException): ' +
+          "check the table name, its region, and the credentials' dynamodb:GetItem (and kms:Decrypt) permissions",
+      );
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'exits 0 when one lookup was answered, though others failed, and when no lookup was sent at all',
+    async () => {
+      const someAnswered = join(dir, 'some-answered.json');
+      await writeFile(someAnswered, JSON.stringify([fixtureEvent('0002'), fixtureEvent('0020')]));
+      const noneSent = join(dir, 'none-sent.json');
+      await writeFile(noneSent, JSON.stringify([fixtureEvent('0021'), fixtureEvent('0022')]));
+      // The first lookup is refused, the second (a lease not in the table) answered.
+      proxy.inject('access-denied', { times: 1, operation: 'GetItem' });
+
+      const answered = await runCli(['--events', someAnswered], external('TeamLeases'));
+      const skipped = await runCli(['--events', noneSent], external('TeamLeases'));
+
+      expect(answered.stdout).toContain('2 events, 2 notifications: 1 failed: AccessDeniedException, 1 not-found');
+      expect(answered.code).toBe(0);
+      expect(skipped.stdout).toContain('2 events, 2 notifications: 2 skipped: invalid-lease-key');
+      expect(skipped.code).toBe(0);
     },
     RUN_TIMEOUT_MS,
   );

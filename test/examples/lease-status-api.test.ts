@@ -2,11 +2,11 @@ import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createLeaseStatusHandler, type LeaseStatusRequest } from '../../../src/handlers/lease-status-api.js';
-import { leaseSummary } from '../../../src/lease.js';
-import { CircuitBreaker, createLeaseDocumentClient } from '../../../src/middleware/lease-enrichment/index.js';
-import { lambdaContext, recordWithStatus, testLogger, testMetrics } from '../../support/lambda.js';
-import { type CapturedOutput, captureOutput } from '../../support/output.js';
+import { createLeaseStatusHandler, type LeaseStatusRequest } from '../../examples/lease-status-api/handler.js';
+import { leaseSummary } from '../../src/lease.js';
+import { CircuitBreaker, createLeaseDocumentClient } from '../../src/middleware/lease-enrichment/index.js';
+import { lambdaContext, recordWithStatus, testLogger, testMetrics } from '../support/lambda.js';
+import { type CapturedOutput, captureOutput } from '../support/output.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const LEASE = recordWithStatus('Active');
