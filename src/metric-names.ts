@@ -29,6 +29,10 @@ export const EnrichmentMetric = {
   CircuitOpened: 'EnrichmentCircuitOpened',
   /** A lease record's field set matched none of the known fingerprints. */
   SchemaDrift: 'LeaseSchemaDrift',
+  /** A second, strongly consistent GetItem was made, because the first read's status did not fit the event. */
+  Reread: 'LeaseReread',
+  /** The lease record's status contradicts the event, even after a consistent read. */
+  ConsistencyConflict: 'LeaseConsistencyConflict',
 } as const;
 
 export type EnrichmentMetricName = (typeof EnrichmentMetric)[keyof typeof EnrichmentMetric];

@@ -61,6 +61,8 @@ export interface EnrichmentRecord {
   readonly throttled: number;
   /** Whether this enrichment opened the circuit breaker. */
   readonly circuitOpened: boolean;
+  /** Whether a second, strongly consistent GetItem was made (`rereadWhen`). */
+  readonly reread?: boolean;
 }
 
 /** Where `leaseKey` leaves its {@link LeaseKeyDecision} in `request.internal`. Namespaced, as Powertools' keys are. */

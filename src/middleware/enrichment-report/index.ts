@@ -79,7 +79,7 @@ export const enrichmentReport = (options: EnrichmentReportOptions): MiddlewareOb
   const warned = new Set<string>();
   const shapes = new LeaseShapes();
 
-  const countOutcome = ({ outcome, attempts, throttled, circuitOpened }: EnrichmentRecord): void => {
+  const countOutcome = ({ outcome, attempts, throttled, circuitOpened, reread }: EnrichmentRecord): void => {
     for (const { durationMs } of attempts) {
       metrics.addMetric(EnrichmentMetric.QueryLatency, MetricUnit.Milliseconds, durationMs);
     }
@@ -89,6 +89,7 @@ export const enrichmentReport = (options: EnrichmentReportOptions): MiddlewareOb
     }
     if (throttled > 0) metrics.addMetric(EnrichmentMetric.Throttled, MetricUnit.Count, throttled);
     if (circuitOpened) metrics.addMetric(EnrichmentMetric.CircuitOpened, MetricUnit.Count, 1);
+    if (reread) metrics.addMetric(EnrichmentMetric.Reread, MetricUnit.Count, 1);
   };
 
   const enrichmentReportBefore = (request: Request<unknown, unknown, Error, Context, LeaseInternal>): void => {

@@ -40,6 +40,12 @@ export interface LeaseEnrichmentOptions {
   circuitBreaker?: CircuitBreaker;
   /** Strongly consistent reads (twice the read cost). Default false. */
   consistentRead?: boolean;
+  /**
+   * After a read finds a lease: when this returns true, read it once more with `ConsistentRead: true`,
+   * inside the same budget (an attempt like any other). If that read fails, the first lease stays.
+   * Default: never.
+   */
+  rereadWhen?: (lease: Lease, event: unknown) => boolean;
 }
 
 /**
@@ -76,6 +82,7 @@ const optionsSchema: OptionsSchema = {
   reserveMs: { type: 'number', minimum: 0 },
   circuitBreaker: { type: 'object', methods: ['tryAcquire'] },
   consistentRead: { type: 'boolean' },
+  rereadWhen: { type: 'function' },
 };
 
 /**
@@ -100,6 +107,7 @@ interface LeaseEnrichmentConfig {
   readonly reserveMs: number;
   readonly circuitBreaker: CircuitBreaker;
   readonly consistentRead: boolean;
+  readonly rereadWhen?: (lease: Lease, event: unknown) => boolean;
   /** The lookups' deadlines, on one timer. */
   readonly deadlines: Deadlines;
 }
@@ -115,6 +123,10 @@ interface Lookup {
   readonly lease?: Lease;
   /** Present when the lookup failed; `error` may itself be `undefined` (a client can reject with anything). */
   readonly failure?: { readonly error: unknown; readonly timedOut: boolean };
+  /** Whether a second, strongly consistent read was made; set by {@link rereadIfAsked}. */
+  readonly reread?: boolean;
+  /** Whether that read failed: the breaker counts it. */
+  readonly rereadFailed?: boolean;
 }
 
 const errorName = (error: unknown): string =>
@@ -155,7 +167,13 @@ const waitUnlessPast = (ms: number, deadline: Deadline): Promise<boolean> =>
  * not). Never rejects: an error is part of the attempt. One promise, no async layers: this runs on
  * every invocation.
  */
-const queryLease = (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, deadline: Deadline): Promise<Attempt> =>
+const queryLease = (
+  config: LeaseEnrichmentConfig,
+  table: string,
+  key: LeaseKey,
+  deadline: Deadline,
+  consistentRead = config.consistentRead,
+): Promise<Attempt> =>
   new Promise<Attempt>((resolve) => {
     const started = performance.now();
     const failed = (error: unknown): void => {
@@ -178,7 +196,7 @@ const queryLease = (config: LeaseEnrichmentConfig, table: string, key: LeaseKey,
       const command = new GetCommand({
         TableName: table,
         Key: { userEmail: key.userEmail, uuid: key.uuid },
-        ConsistentRead: config.consistentRead,
+        ConsistentRead: consistentRead,
       });
       Promise.resolve(config.client.send(command, { abortSignal: deadline })).then(answered, failed);
     } catch (error) {
@@ -198,13 +216,63 @@ const toLookup = (attempts: readonly Attempt[], deadline: Deadline): Lookup => {
  * Looks the lease up within `timeMs`: one GetItem, and one more after `retryDelayMs` when the first
  * failed with an error named in `retryOn`. The deadline aborts the request and the wait alike.
  */
-const lookupLease = async (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, timeMs: number): Promise<Lookup> => {
+const readWithRetry = async (
+  config: LeaseEnrichmentConfig,
+  table: string,
+  key: LeaseKey,
+  deadline: Deadline,
+  consistentRead?: boolean,
+): Promise<Attempt[]> => {
+  const first = await queryLease(config, table, key, deadline, consistentRead);
+  const retry = 'failed' in first && !deadline.aborted && config.retryOn.has(first.result);
+  if (!retry || !(await waitUnlessPast(config.retryDelayMs, deadline))) return [first];
+  return [first, await queryLease(config, table, key, deadline, consistentRead)];
+};
+
+// --- The consistent re-read (`rereadWhen`): one more read, inside the same deadline. ---
+
+const wantsReread = (config: LeaseEnrichmentConfig, lease: Lease, event: unknown): boolean => {
+  if (!config.rereadWhen || config.consistentRead) return false;
+  try {
+    return config.rereadWhen(lease, event) === true;
+  } catch (error) {
+    config.logger.error('rereadWhen threw; the first read stands', { errorName: errorName(error) });
+    return false;
+  }
+};
+
+/** After a found lease: when `rereadWhen` asks, reads again with `ConsistentRead: true`; a failed re-read keeps the first lease. */
+const rereadIfAsked = async (
+  config: LeaseEnrichmentConfig,
+  table: string,
+  key: LeaseKey,
+  deadline: Deadline,
+  event: unknown,
+  lookup: Lookup,
+): Promise<Lookup> => {
+  if (!lookup.lease || deadline.aborted || !wantsReread(config, lookup.lease, event)) return lookup;
+  const again = toLookup(await readWithRetry(config, table, key, deadline, true), deadline);
+  const attempts = [...lookup.attempts, ...again.attempts];
+  if (again.failure) {
+    config.logger.warn('Consistent re-read failed; the first read stands', { reason: failureReason(again.failure) });
+    return { attempts, lease: lookup.lease, reread: true, rereadFailed: true };
+  }
+  return { attempts, lease: again.lease, reread: true };
+};
+
+// --- End of the consistent re-read. ---
+
+const lookupLease = async (
+  config: LeaseEnrichmentConfig,
+  table: string,
+  key: LeaseKey,
+  timeMs: number,
+  event: unknown,
+): Promise<Lookup> => {
   const deadline = config.deadlines.start(timeMs);
   try {
-    const first = await queryLease(config, table, key, deadline);
-    const retry = 'failed' in first && !deadline.aborted && config.retryOn.has(first.result);
-    if (!retry || !(await waitUnlessPast(config.retryDelayMs, deadline))) return toLookup([first], deadline);
-    return toLookup([first, await queryLease(config, table, key, deadline)], deadline);
+    const first = toLookup(await readWithRetry(config, table, key, deadline), deadline);
+    return await rereadIfAsked(config, table, key, deadline, event, first);
   } finally {
     deadline.end();
   }
@@ -232,11 +300,13 @@ const skipped = (reason: SkipReason): EnrichmentRecord => ({
 
 /** What one lookup gives the report, logging the failure and the breaker's changes on the way. */
 const toRecord = (lookup: Lookup, change: CircuitChange, { logger }: LeaseEnrichmentConfig, timeMs: number): EnrichmentRecord => {
-  const { attempts, lease, failure } = lookup;
+  const { attempts, lease, failure, reread = false } = lookup;
   const throttled = attempts.filter((attempt) => THROTTLING.has(attempt.result)).length;
   if (!failure) {
     if (change === 'closed') logger.info('Circuit breaker closed: lease lookups resumed');
-    return { outcome: { status: lease ? 'enriched' : 'not-found' }, lease, attempts, throttled, circuitOpened: false };
+    if (change === 'opened') logger.warn('Circuit breaker opened: lease lookups paused', { reason: 'circuit-opened' });
+    const outcome = { status: lease ? 'enriched' : 'not-found' } as const;
+    return { outcome, lease, attempts, throttled, circuitOpened: change === 'opened', reread };
   }
   const reason = failureReason(failure);
   logger.warn('Lease lookup failed; notification goes without lease context', {
@@ -281,10 +351,10 @@ const enrich = async (request: EnrichmentRequest, config: LeaseEnrichmentConfig)
   let lookup: Lookup | undefined;
   let change: CircuitChange;
   try {
-    lookup = await lookupLease(config, tableName, decision.key, timeMs);
+    lookup = await lookupLease(config, tableName, decision.key, timeMs, request.event);
   } finally {
     // First, before anything can throw: an unrecorded probe would keep the breaker from closing.
-    change = permit.record(lookup && !lookup.failure ? 'success' : 'failure');
+    change = permit.record(lookup && !lookup.failure && !lookup.rereadFailed ? 'success' : 'failure');
   }
   return toRecord(lookup, change, config, timeMs);
 };

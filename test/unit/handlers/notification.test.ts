@@ -52,8 +52,15 @@ describe('notification handler', () => {
       eventId: event.id,
       detailType: 'LeaseFrozen',
       source: 'InnovationSandbox-myisb',
+      time: '2026-11-25T10:05:00Z',
+      recipient: lease.userEmail,
+      facts: {
+        accountId: '444455556666',
+        reason: { type: 'BudgetExceeded', triggeredBudgetThreshold: 190, budget: 200, totalSpend: 191.02 },
+      },
       enriched: true,
       enrichment: { status: 'enriched' },
+      consistency: 'consistent',
       lease: {
         uuid: lease.uuid,
         status: 'Frozen',
@@ -74,13 +81,42 @@ describe('notification handler', () => {
     const handler = buildHandler();
 
     const outcomes: Record<string, unknown> = {};
+    const consistency: Record<string, unknown> = {};
     for (const event of leaseEvents) {
       const notification = await handler(event, lambdaContext());
       outcomes[`${event.id.slice(9, 13)} ${event['detail-type']}`] = notification.enrichment;
+      consistency[`${event.id.slice(9, 13)} ${event['detail-type']}`] = notification.consistency;
+      // The record as read, but for the spend: the fixture records already hold the events' figures.
       expect(notification.lease).toEqual(
         notification.enriched ? leaseSummary(leaseRecords.find((item) => item.uuid === notification.lease?.uuid) ?? {}) : undefined,
       );
     }
+
+    expect(consistency).toEqual({
+      '0001 LeaseRequested': 'consistent',
+      '0002 LeaseApproved': 'consistent',
+      '0003 LeaseBudgetThresholdAlert': 'event-newer',
+      '0004 LeaseFreezingThresholdAlert': 'event-newer',
+      '0005 LeaseFrozen': 'consistent',
+      '0006 LeaseDurationThresholdAlert': 'event-newer',
+      '0007 LeaseExpired': 'superseded',
+      '0008 LeaseDenied': 'consistent',
+      '0009 LeaseUnfrozen': 'consistent',
+      '0010 LeaseBudgetExceeded': 'superseded',
+      '0011 LeaseTerminated': 'consistent',
+      '0012 LeaseProvisioningFailed': 'consistent',
+      '0013 LeaseTerminated': 'consistent',
+      '0014 LeaseTerminated': 'consistent',
+      '0015 LeaseTerminated': 'consistent',
+      '0016 BlueprintDeploymentRequest': null,
+      '0017 BlueprintDeploymentSucceeded': null,
+      '0018 BlueprintDeploymentFailed': null,
+      '0019 LeaseFrozen': 'consistent',
+      '0020 LeaseApproved': null,
+      '0021 LeaseFrozen': null,
+      '0022 LeaseBudgetExceeded': null,
+      '0023 LeaseExpired': null,
+    });
 
     expect(outcomes).toEqual({
       '0001 LeaseRequested': { status: 'enriched' },
@@ -107,7 +143,9 @@ describe('notification handler', () => {
       '0022 LeaseBudgetExceeded': { status: 'skipped', reason: 'invalid-lease-key' },
       '0023 LeaseExpired': { status: 'skipped', reason: 'invalid-lease-key' },
     });
-    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 20);
+    // 20 lookups, and a consistent re-read for the two leases that have moved on since their event.
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 22);
+    expect(ddb.commandCalls(GetCommand).filter((call) => call.args[0].input.ConsistentRead === true)).toHaveLength(2);
   });
 
   it('never writes an email address to its logs, the input/output lines included', async () => {
