@@ -41,6 +41,35 @@ export {
   LEASE_STATUSES,
   leaseSummary,
 } from './lease.js';
+// ISB's lease events: their types, the facts a notification carries, and the reconciliation with the record.
+export type {
+  ByReason,
+  LeaseConsistency,
+  LeaseEvent,
+  LeaseEventAudience,
+  LeaseEventDetail,
+  LeaseEventFacts,
+  LeaseEventFactsResult,
+  LeaseEventSpec,
+  LeaseFactFields,
+  LeaseFactKind,
+  LeaseFactSpec,
+  LeaseFactsByDetailType,
+  LeaseReconciliation,
+} from './lease-events/index.js';
+export {
+  FREE_TEXT_MAX,
+  isLeaseEventDetailType,
+  LEASE_EVENTS,
+  LEASE_TRANSITIONS,
+  leaseEventFacts,
+  needsConsistentRead,
+  reachableFrom,
+  reconcile,
+  statusesAtPublish,
+} from './lease-events/index.js';
+export type { LeaseNotification } from './lease-notification.js';
+export { buildLeaseNotification } from './lease-notification.js';
 export type { EnrichmentMetricName } from './metric-names.js';
 export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from './metric-names.js';
 export type {
