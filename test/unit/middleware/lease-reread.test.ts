@@ -75,7 +75,12 @@ describe('leaseEnrichment, re-reading with ConsistentRead when rereadWhen asks',
     ddb.on(GetCommand, { ConsistentRead: true }).resolves({ Item: FROZEN });
     const seen: unknown[] = [];
 
-    const result = await build({ rereadWhen: (lease, event) => (seen.push(event), frozenWanted(lease, event)) })(EVENT, lambdaContext());
+    const rereadWhen = (lease: Lease, event: unknown) => {
+      seen.push(event);
+      return frozenWanted(lease, event);
+    };
+
+    const result = await build({ rereadWhen })(EVENT, lambdaContext());
 
     expect(consistentReads()).toEqual([false, true]);
     expect(seen).toEqual([EVENT]);
