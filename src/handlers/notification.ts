@@ -37,7 +37,8 @@ const reportFindings = (
   { detailType }: LeaseNotification,
   { leftOut, missing, reconciliation, leaseStatus }: LeaseNotificationFindings,
 ): void => {
-  if (leftOut.length > 0 || missing.length > 0) {
+  // Missing fields alone are not worth a line: a detail without its key already has one.
+  if (leftOut.length > 0) {
     logger.warn("Lease event facts left out: the detail departs from ISB's schema", { detailType, leftOut, missing });
   }
   if (reconciliation?.consistency !== 'conflict') return;
