@@ -31,13 +31,13 @@ describe('the notification Lambda entry point', () => {
     const notifications = [];
     for (const event of leaseEvents) notifications.push(await handler(event, lambdaContext()));
 
-    expect(notifications.filter((item) => item.enriched)).toHaveLength(19);
+    expect(notifications.filter((item) => item.enriched)).toHaveLength(21);
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_ARN });
     const namespaces = output
       .emf()
       .map((doc) => (doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace);
     expect(new Set(namespaces)).toEqual(new Set(['LeaseEnrichmentEntryPoint']));
-    expect(output.metric(EnrichmentMetric.Enriched)).toHaveLength(19);
+    expect(output.metric(EnrichmentMetric.Enriched)).toHaveLength(21);
   });
 
   it('keeps email addresses out of everything it writes', () => {

@@ -86,10 +86,11 @@ describe('notification handler', () => {
       const notification = await handler(event, lambdaContext());
       outcomes[`${event.id.slice(9, 13)} ${event['detail-type']}`] = notification.enrichment;
       consistency[`${event.id.slice(9, 13)} ${event['detail-type']}`] = notification.consistency;
-      // The record as read, but for the spend: the fixture records already hold the events' figures.
-      expect(notification.lease).toEqual(
-        notification.enriched ? leaseSummary(leaseRecords.find((item) => item.uuid === notification.lease?.uuid) ?? {}) : undefined,
-      );
+      // The record as read, but for the spend of a budget alert published before the scan's write (0024).
+      const record = leaseRecords.find((item) => item.uuid === notification.lease?.uuid) ?? {};
+      const spend = (notification.facts as { totalSpend?: number }).totalSpend;
+      const current = notification.consistency === 'event-newer' && spend !== undefined ? { totalCostAccrued: spend } : {};
+      expect(notification.lease).toEqual(notification.enriched ? { ...leaseSummary(record), ...current } : undefined);
     }
 
     expect(consistency).toEqual({
@@ -116,6 +117,8 @@ describe('notification handler', () => {
       '0021 LeaseFrozen': null,
       '0022 LeaseBudgetExceeded': null,
       '0023 LeaseExpired': null,
+      '0024 LeaseBudgetThresholdAlert': 'event-newer',
+      '0025 LeaseExpired': 'event-newer',
     });
 
     expect(outcomes).toEqual({
@@ -142,9 +145,11 @@ describe('notification handler', () => {
       '0021 LeaseFrozen': { status: 'skipped', reason: 'invalid-lease-key' },
       '0022 LeaseBudgetExceeded': { status: 'skipped', reason: 'invalid-lease-key' },
       '0023 LeaseExpired': { status: 'skipped', reason: 'invalid-lease-key' },
+      '0024 LeaseBudgetThresholdAlert': { status: 'enriched' },
+      '0025 LeaseExpired': { status: 'enriched' },
     });
-    // 20 lookups, and a consistent re-read for the two leases that have moved on since their event.
-    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 22);
+    // 22 lookups, and a consistent re-read for the two leases that have moved on since their event.
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 24);
     expect(ddb.commandCalls(GetCommand).filter((call) => call.args[0].input.ConsistentRead === true)).toHaveLength(2);
   });
 
