@@ -53,8 +53,8 @@ export type LeaseEventDetail<D extends LeaseEventDetailType> = Simplify<KeyType<
  * narrowing on it types `detail`. Use it as a lease key extractor's and a handler's event type.
  *
  * @example
- * const holder = (event: LeaseEvent) =>
- *   event['detail-type'] === 'LeaseApproved' ? event.detail.userEmail : event.detail.leaseId;
+ * const threshold = (event: LeaseEvent) =>
+ *   event['detail-type'] === 'LeaseBudgetThresholdAlert' ? event.detail.budgetThresholdTriggered : undefined;
  */
 export type LeaseEvent = { [D in LeaseEventDetailType]: EventBridgeEvent<D, LeaseEventDetail<D>> }[LeaseEventDetailType];
 
