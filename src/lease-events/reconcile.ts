@@ -55,8 +55,10 @@ export const reachableFrom = (statuses: readonly LeaseStatus[]): ReadonlySet<Lea
   const reached = new Set<LeaseStatus>();
   const next = [...statuses];
   for (let status = next.pop(); status !== undefined; status = next.pop()) {
-    for (const later of LEASE_TRANSITIONS[status] ?? []) {
-      if (!reached.has(later)) next.push(reached.add(later) && later);
+    for (const later of LEASE_TRANSITIONS[status]) {
+      if (reached.has(later)) continue;
+      reached.add(later);
+      next.push(later);
     }
   }
   return reached;

@@ -2,7 +2,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createNotificationHandler, type LeaseEvent } from '../../../src/handlers/notification.js';
+import { createNotificationHandler, type LeaseEvent, notify } from '../../../src/handlers/notification.js';
 import { leaseSummary } from '../../../src/lease.js';
 import { EnrichmentMetric } from '../../../src/metric-names.js';
 import { CircuitBreaker, createLeaseDocumentClient } from '../../../src/middleware/lease-enrichment/index.js';
@@ -74,6 +74,43 @@ describe('notification handler', () => {
       },
     });
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'LeaseTable', Key: { userEmail: lease.userEmail, uuid: lease.uuid } });
+  });
+
+  it('builds with notify, the thin handler, the notification the whole handler returns', async () => {
+    serveFixtureLeases();
+    const event = byId('0024');
+    const context = lambdaContext();
+
+    const notification = await buildHandler()(event, context);
+
+    expect(notify(event, context)).toEqual(notification);
+    expect(notification).toMatchObject({
+      consistency: 'event-newer',
+      leaseAsOf: '2026-11-25T10:00:00.000Z',
+      lease: { totalCostAccrued: 52.75 },
+    });
+  });
+
+  it('names a fact of the wrong shape in one WARN line, never its value, and leaves it out', async () => {
+    serveFixtureLeases();
+    const event = byId('0003');
+    const hostile = {
+      ...event,
+      detail: { ...(event.detail as object), totalSpend: 'grace.hopper@example.gov.uk', extra: 'x' },
+    } as LeaseEvent;
+
+    const notification = await buildHandler()(hostile, lambdaContext());
+
+    expect(notification.facts).not.toHaveProperty('totalSpend');
+    expect(notification.facts).not.toHaveProperty('extra');
+    expect(output.fields('WARN')).toEqual([
+      expect.objectContaining({
+        message: "Lease event facts left out: the detail departs from ISB's schema",
+        leftOut: ['totalSpend'],
+        missing: [],
+      }),
+    ]);
+    expect(output.text()).not.toContain('grace.hopper@');
   });
 
   it('produces a notification for every fixture event, degrading where it must', async () => {

@@ -92,6 +92,7 @@ describe('leaseEventFacts', () => {
     const expired = leaseEventFacts('LeaseExpired', { accountId: '111122223333', leaseExpirationDate: '25/11/2026' });
 
     expect(result.leftOut).toEqual(['triggeredDurationThreshold', 'leaseDurationInHours', 'actionRequested']);
+    expect(leaseEventFacts('LeaseRequested', { requiresManualApproval: 'yes' }).leftOut).toEqual(['requiresManualApproval']);
     expect(expired.leftOut).toEqual(['leaseExpirationDate']);
     expect(leaseEventFacts('LeaseExpired', { leaseExpirationDate: '2026-11-25T10:05:00.000Z' }).facts).toEqual({
       leaseExpirationDate: '2026-11-25T10:05:00.000Z',

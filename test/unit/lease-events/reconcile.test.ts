@@ -24,6 +24,16 @@ describe('reconcile', () => {
     expect(result.lease).toMatchObject({ status: 'Active', totalCostAccrued: 47.25, maxSpend: 50 });
   });
 
+  it('gives no leaseAsOf when the record has no check time of its own', () => {
+    const { lastCheckedDate: _checked, ...unchecked } = active;
+    const { facts } = leaseEventFacts('LeaseBudgetThresholdAlert', budgetAlert);
+
+    const result = reconcile({ detailType: 'LeaseBudgetThresholdAlert', facts, lease: unchecked, time: '2026-11-25T11:00:05Z' });
+
+    expect(result.consistency).toBe('event-newer');
+    expect(result).not.toHaveProperty('leaseAsOf');
+  });
+
   it('keeps the record’s spend when the record was checked after the event (a late delivery)', () => {
     const { facts } = leaseEventFacts('LeaseBudgetThresholdAlert', budgetAlert);
 
