@@ -64,3 +64,10 @@ if (facts.reason?.type === 'ManuallyFrozen') expectTypeOf(facts.reason.comment).
 facts.totalSpend;
 expectTypeOf<LeaseEventFacts<'LeaseApproved'>>().toEqualTypeOf<{ readonly approvedBy?: string }>();
 expectTypeOf<LeaseNotification['consistency']>().toEqualTypeOf<'consistent' | 'event-newer' | 'superseded' | 'conflict' | null>();
+
+// With the default extractor, an explicit type argument types the handler's event.
+export const typedByArgument = middy()
+  .use(leaseKey<LeaseEvent>({ logger: console }))
+  .handler(async (event) => {
+    expectTypeOf(event).toEqualTypeOf<LeaseEvent>();
+  });
