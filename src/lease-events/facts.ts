@@ -82,7 +82,12 @@ const readFields = (fields: LeaseFactFields, detail: Readonly<Record<string, unk
   return facts;
 };
 
-/** Whether a detail-type is one of ISB's 12 lease detail-types. */
+/**
+ * Whether a detail-type is one of ISB's 12 lease detail-types.
+ *
+ * @example
+ * isLeaseEventDetailType('LeaseFrozen'); // true
+ */
 export const isLeaseEventDetailType = (detailType: unknown): detailType is LeaseEventDetailType =>
   (LEASE_EVENT_DETAIL_TYPES as readonly unknown[]).includes(detailType);
 

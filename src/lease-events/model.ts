@@ -38,6 +38,10 @@ const MONITORING = 'lease monitoring (`lease-monitoring-handler.ts`), before its
  * The 12 lease detail-types. Statuses at publish are read from `innovation-sandbox.ts` (the function
  * named) and `lease-monitoring-handler.ts` (which scans Active and Frozen leases, publishes, then
  * writes the scan's cost and check time).
+ *
+ * @example
+ * LEASE_EVENTS.LeaseExpired.atPublish; // ['Active', 'Frozen']
+ * Object.keys(LEASE_EVENTS.LeaseBudgetExceeded.facts); // ['accountId', 'budget', 'totalSpend']
  */
 export const LEASE_EVENTS = {
   LeaseRequested: {

@@ -50,7 +50,12 @@ const byReason = <T>(value: readonly T[] | ByReason<readonly T[]>, facts: object
 export const statusesAtPublish = (detailType: LeaseEventDetailType, facts: object): readonly LeaseStatus[] =>
   byReason<LeaseStatus>(LEASE_EVENTS[detailType].atPublish, facts);
 
-/** Every status ISB's own changes reach from `statuses`, one change or more later. */
+/**
+ * Every status ISB's own changes reach from `statuses`, one change or more later.
+ *
+ * @example
+ * reachableFrom(['ApprovalDenied']); // Set {}
+ */
 export const reachableFrom = (statuses: readonly LeaseStatus[]): ReadonlySet<LeaseStatus> => {
   const reached = new Set<LeaseStatus>();
   const next = [...statuses];

@@ -12,6 +12,9 @@ const MONITORING_ENDINGS = ['Expired', 'BudgetExceeded', ...OPERATOR_ENDINGS] as
  * The status changes ISB makes (`innovation-sandbox.ts`): approval, denial, blueprint provisioning
  * and its reset, freeze and unfreeze, and termination (any monitored lease by an operator, Active or
  * Frozen ones by lease monitoring). Ended and denied leases never change again.
+ *
+ * @example
+ * LEASE_TRANSITIONS.Frozen; // ['Active', 'Expired', 'BudgetExceeded', 'ManuallyTerminated', 'AccountQuarantined', 'Ejected']
  */
 export const LEASE_TRANSITIONS: Readonly<Record<LeaseStatus, readonly LeaseStatus[]>> = {
   PendingApproval: ['Active', 'Provisioning', 'ApprovalDenied'],
