@@ -54,6 +54,9 @@ const FIXTURE_OUTCOMES: Record<string, { status: string; consistency: string | n
       problems: [{ field: 'detail.leaseId.userEmail', problem: 'not-a-string', got: 'number' }],
     },
     '0023': { status: 'skipped', consistency: null, problems: [{ field: 'detail', problem: 'missing' }] },
+    // ISB's monitoring order: the alert before the scan's write; the lifecycle race: LeaseExpired while still Active.
+    '0024': { status: 'enriched', leaseStatus: 'Active', consistency: 'event-newer' },
+    '0025': { status: 'enriched', leaseStatus: 'Active', consistency: 'event-newer' },
   };
 
 const fixtureCases = leaseEvents.map((event) => {
