@@ -123,7 +123,7 @@ interface Lookup {
   readonly lease?: Lease;
   /** Present when the lookup failed; `error` may itself be `undefined` (a client can reject with anything). */
   readonly failure?: { readonly error: unknown; readonly timedOut: boolean };
-  /** Whether a second, strongly consistent read was made; set by {@link rereadIfAsked}. */
+  /** Whether a second, strongly consistent read was made (`rereadWhen`). */
   readonly reread?: boolean;
   /** Whether that read failed: the breaker counts it. */
   readonly rereadFailed?: boolean;
@@ -213,8 +213,8 @@ const toLookup = (attempts: readonly Attempt[], deadline: Deadline): Lookup => {
 };
 
 /**
- * Looks the lease up within `timeMs`: one GetItem, and one more after `retryDelayMs` when the first
- * failed with an error named in `retryOn`. The deadline aborts the request and the wait alike.
+ * One read of the lease: one GetItem, and one more after `retryDelayMs` when the first failed with an
+ * error named in `retryOn`. The deadline aborts the request and the wait alike.
  */
 const readWithRetry = async (
   config: LeaseEnrichmentConfig,
@@ -241,16 +241,8 @@ const wantsReread = (config: LeaseEnrichmentConfig, lease: Lease, event: unknown
   }
 };
 
-/** After a found lease: when `rereadWhen` asks, reads again with `ConsistentRead: true`; a failed re-read keeps the first lease. */
-const rereadIfAsked = async (
-  config: LeaseEnrichmentConfig,
-  table: string,
-  key: LeaseKey,
-  deadline: Deadline,
-  event: unknown,
-  lookup: Lookup,
-): Promise<Lookup> => {
-  if (!lookup.lease || deadline.aborted || !wantsReread(config, lookup.lease, event)) return lookup;
+/** Reads the found lease again with `ConsistentRead: true`; a failed re-read keeps the first lease. */
+const reread = async (config: LeaseEnrichmentConfig, table: string, key: LeaseKey, deadline: Deadline, lookup: Lookup): Promise<Lookup> => {
   const again = toLookup(await readWithRetry(config, table, key, deadline, true), deadline);
   const attempts = [...lookup.attempts, ...again.attempts];
   if (again.failure) {
@@ -262,6 +254,7 @@ const rereadIfAsked = async (
 
 // --- End of the consistent re-read. ---
 
+/** Looks the lease up within `timeMs`: a read, and a consistent one after it when `rereadWhen` asks. */
 const lookupLease = async (
   config: LeaseEnrichmentConfig,
   table: string,
@@ -272,7 +265,8 @@ const lookupLease = async (
   const deadline = config.deadlines.start(timeMs);
   try {
     const first = toLookup(await readWithRetry(config, table, key, deadline), deadline);
-    return await rereadIfAsked(config, table, key, deadline, event, first);
+    const again = first.lease && !deadline.aborted && wantsReread(config, first.lease, event);
+    return again ? await reread(config, table, key, deadline, first) : first;
   } finally {
     deadline.end();
   }
