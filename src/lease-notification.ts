@@ -3,7 +3,6 @@
  * and the lease the middlewares found (or not). Pure: no I/O, no logging; the handler reports what
  * {@link buildLeaseNotification} found.
  */
-import type { LeaseEventDetailType } from './events.js';
 import { type LeaseSummary, leaseSummary } from './lease.js';
 import {
   isLeaseEventDetailType,
@@ -97,7 +96,7 @@ export const buildLeaseNotification = (
     notification.lease = leaseSummary(lease);
     return { notification, findings: { leftOut, missing } };
   }
-  const reconciliation = reconcile({ detailType: detailType as LeaseEventDetailType, facts, lease, time });
+  const reconciliation = reconcile({ detailType, facts, lease, time });
   notification.consistency = reconciliation.consistency;
   if (reconciliation.leaseAsOf !== undefined) notification.leaseAsOf = reconciliation.leaseAsOf;
   notification.lease = reconciliation.lease;
