@@ -20,6 +20,11 @@ export interface Scenario {
   readonly fault?: { readonly kind: FaultKind; readonly times: number };
   /** A record the embedded table must hold for this scenario, beyond the fixture leases. */
   readonly seed?: SeedItem;
+  /**
+   * Earlier versions of a fixture lease, written through the fault proxy before the fixtures, so that
+   * it can answer a `stale-read` with the version before the current one.
+   */
+  readonly history?: readonly SeedItem[];
 }
 
 /** Events read from a file, and how the file was laid out. */
@@ -143,8 +148,10 @@ const NEWER_ISB_LEASE = (base: SeedItem | undefined): SeedItem => {
 /**
  * The runner's built-in scenarios: every fixture event as it is, then what only the embedded table
  * can stage. The fault proxy answers some lookups with faults: a throttle that the retry absorbs, one
- * that it does not, a denied read, a dropped connection, and a table that never answers (the 2 s
- * budget). And one lease written as a newer ISB might write it, which the report calls drift.
+ * that it does not, a denied read, a dropped connection, a table that never answers (the 2 s
+ * budget), and a stale replica (the record before ISB's write, read again consistently). One lease
+ * is written as a newer ISB might write it, which the report calls drift; one event is contradicted
+ * by its lease's record, a consistency conflict.
  */
 export const builtInScenarios = async ({ withFaults }: { withFaults: boolean }): Promise<Scenario[]> => {
   const events = await fixtureEvents();
@@ -153,6 +160,11 @@ export const builtInScenarios = async ({ withFaults }: { withFaults: boolean }):
   const byId = (suffix: string) => events.find((event) => String(event.id).startsWith(`5d2f3c4b-${suffix}`));
   const newer = NEWER_ISB_LEASE((await fixtureLeases()).find((lease) => lease.status === 'Active'));
   const unfrozen = later(byId('0009'), '5d2f3c4b-0106-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:31:00Z');
+  const leases = await fixtureLeases();
+  const frozen = leases.find((lease) => lease.status === 'Frozen');
+  const pending = leases.find((lease) => lease.status === 'PendingApproval');
+  if (!frozen || !pending) throw new Error('fixtures/lease-records.json lacks a Frozen or a PendingApproval lease');
+  const denied = later(byId('0008'), '5d2f3c4b-0108-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:33:00Z');
   return [
     ...scenarios,
     {
@@ -184,6 +196,17 @@ export const builtInScenarios = async ({ withFaults }: { withFaults: boolean }):
       event: { ...unfrozen, detail: { ...(unfrozen.detail as object), leaseId: { userEmail: newer.userEmail, uuid: newer.uuid } } },
       note: 'a record from a newer ISB',
       seed: newer,
+    },
+    {
+      // ISB froze the lease, then published; a replica that has not seen the freeze yet answers first.
+      event: later(byId('0005'), '5d2f3c4b-0107-4a1e-9b3c-6e7f8a9b0c1d', '2026-11-25T10:32:00Z'),
+      note: 'stale replica: the record before the freeze; read again, consistently',
+      fault: { kind: 'stale-read', times: 1 },
+      history: [{ ...frozen, status: 'Active', meta: { schemaVersion: 3, lastEditTime: '2026-11-24T09:00:00.000Z' } }],
+    },
+    {
+      event: { ...denied, detail: { ...(denied.detail as object), leaseId: pending.uuid, userEmail: pending.userEmail } },
+      note: 'a LeaseDenied whose lease is still pending: ISB cannot explain it',
     },
   ];
 };

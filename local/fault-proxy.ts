@@ -5,8 +5,12 @@
  * connection, or no answer at all. It counts what it saw, so a test can assert on the wire: each
  * DynamoDB operation (from `X-Amz-Target`) with its time, and each TCP connection accepted.
  *
+ * It can also play a stale replica (`stale-read`): answer an eventually consistent GetItem with the
+ * item's previous version, from the versions of the items written through it (or remembered).
+ *
  * The local runner uses it to show a throttled table; the integration suite uses it to prove the
- * retry, the time budget, the circuit breaker and connection reuse against the real SDK.
+ * retry, the time budget, the circuit breaker, connection reuse and the consistent re-read against
+ * the real SDK.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -20,9 +24,21 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { crc32 as zlibCrc32 } from 'node:zlib';
+import { ItemHistory, type WireItem } from './item-history.js';
 
-/** What the proxy can do to a request instead of passing it through. */
-export type FaultKind = 'throttle' | 'throttle-on-demand' | 'server-error' | 'access-denied' | 'resource-not-found' | 'drop' | 'hang';
+/**
+ * What the proxy can do to a request instead of passing it through. `stale-read` answers a GetItem
+ * without `ConsistentRead` with the item's previous version, when it knows one; other requests pass.
+ */
+export type FaultKind =
+  | 'throttle'
+  | 'throttle-on-demand'
+  | 'server-error'
+  | 'access-denied'
+  | 'resource-not-found'
+  | 'drop'
+  | 'hang'
+  | 'stale-read';
 
 /** Every fault kind, for argument checking and loops. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -33,6 +49,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'resource-not-found',
   'drop',
   'hang',
+  'stale-read',
 ];
 
 /** A DynamoDB error response, as the service sends it on the wire. */
@@ -45,7 +62,7 @@ const DYNAMODB = 'com.amazonaws.dynamodb.v20120810';
 
 // Bodies and statuses as DynamoDB sends them; AccessDenied comes from the front end ("coral"),
 // which spells its message field with a capital M.
-const ERROR_REPLIES: Record<Exclude<FaultKind, 'drop' | 'hang'>, (table: string) => ErrorReply> = {
+const ERROR_REPLIES: Record<Exclude<FaultKind, 'drop' | 'hang' | 'stale-read'>, (table: string) => ErrorReply> = {
   throttle: () => ({
     status: 400,
     body: {
@@ -90,6 +107,8 @@ export interface ProxiedRequest {
   readonly fault: FaultKind | null;
   /** Which TCP connection it came on: the proxy numbers them from 1 as it accepts them, for its lifetime. */
   readonly connection: number;
+  /** For a GetItem, whether it asked for `ConsistentRead` (known once its body has arrived); `null` otherwise. */
+  readonly consistentRead: boolean | null;
 }
 
 export interface InjectOptions {
@@ -117,7 +136,12 @@ export interface FaultProxy {
   inject(fault: FaultKind, options?: InjectOptions): void;
   /** Requests for one operation, optionally only those after index `since` in {@link requests}. */
   requestsFor(operation: string, since?: number): ProxiedRequest[];
-  /** Drops every queued fault and forgets the counts; open connections stay open. */
+  /**
+   * Records `item` (DynamoDB JSON, as on the wire) as the latest version of its key in `table`, as
+   * if written through the proxy: history for `stale-read`. Writes through the proxy are recorded too.
+   */
+  remember(table: string, item: WireItem): void;
+  /** Drops every queued fault and forgets the counts; open connections stay open, item history stays. */
   reset(): void;
   /** Stops listening and ends every connection, hung requests included. */
   close(): Promise<void>;
@@ -128,6 +152,8 @@ export interface FaultProxyOptions {
   upstream: string;
   /** Port to listen on. Default: any free port. */
   port?: number;
+  /** The table's key attribute names, for `stale-read`. Default: LeaseTable's, `userEmail` and `uuid`. */
+  keyAttributes?: readonly string[];
 }
 
 interface QueuedFault {
@@ -171,7 +197,7 @@ const crc32 = (data: Buffer): number => zlibCrc32(data) >>> 0;
 // DynamoDB's request ids are 52 characters of [A-Z0-9].
 const requestId = (): string => [...randomBytes(52)].map((byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[byte % 36]).join('');
 
-const sendError = (response: ServerResponse, { status, body }: ErrorReply): void => {
+const sendError = (response: ServerResponse, { status, body }: ErrorReply | { status: number; body: unknown }): void => {
   const payload = Buffer.from(JSON.stringify(body), 'utf8');
   response.writeHead(status, {
     'content-type': 'application/x-amz-json-1.0',
@@ -195,7 +221,18 @@ const sendError = (response: ServerResponse, { status, body }: ErrorReply): void
  * proxy.requestsFor('GetItem').length; // 2
  * await proxy.close();
  */
-export const startFaultProxy = async ({ upstream, port = 0 }: FaultProxyOptions): Promise<FaultProxy> => {
+const parse = (body: Buffer): Record<string, unknown> => {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
+
+type Entry = { -readonly [K in keyof ProxiedRequest]: ProxiedRequest[K] };
+
+export const startFaultProxy = async ({ upstream, port = 0, keyAttributes }: FaultProxyOptions): Promise<FaultProxy> => {
   const target = new URL(upstream);
   if (target.protocol !== 'http:') {
     throw new Error(`The fault proxy forwards plain HTTP only, not ${target.protocol}//`);
@@ -208,6 +245,7 @@ export const startFaultProxy = async ({ upstream, port = 0 }: FaultProxyOptions)
   let accepted = 0;
   const sockets = new Set<Socket>();
   const connectionIds = new WeakMap<Socket, number>();
+  const history = new ItemHistory(keyAttributes);
 
   const takeFault = (operation: string | null): FaultKind | null => {
     const index = queue.findIndex((item) => item.operation === undefined || item.operation === operation);
@@ -218,13 +256,16 @@ export const startFaultProxy = async ({ upstream, port = 0 }: FaultProxyOptions)
     return queued.fault;
   };
 
-  const passThrough = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readBody(request);
+  const passThrough = async (request: IncomingMessage, response: ServerResponse, entry: Entry, read?: Buffer): Promise<void> => {
+    const body = read ?? (await readBody(request));
+    const parsed = entry.operation === 'GetItem' || entry.operation?.includes('Write') || entry.operation === 'PutItem' ? parse(body) : {};
+    if (entry.operation === 'GetItem') entry.consistentRead = parsed.ConsistentRead === true;
     // The Host header stays as the SDK signed it (SigV4 covers it); the upstream routes by address.
     const headers = endToEnd(request.headers);
     const forwarded = httpRequest(
       { hostname: target.hostname, port: target.port, method: request.method, path: request.url, headers, agent },
       (answer) => {
+        if (answer.statusCode === 200) history.rememberWrite(entry.operation, parsed);
         response.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(response);
       },
@@ -233,13 +274,43 @@ export const startFaultProxy = async ({ upstream, port = 0 }: FaultProxyOptions)
     forwarded.end(body);
   };
 
+  /** A stale replica: an eventually consistent GetItem gets the previous version, when one is known. */
+  const staleOrPassThrough = async (request: IncomingMessage, response: ServerResponse, entry: Entry): Promise<void> => {
+    const body = await readBody(request);
+    const { TableName, Key, ConsistentRead } = parse(body);
+    const previous =
+      ConsistentRead !== true && typeof TableName === 'string' && typeof Key === 'object' && Key !== null
+        ? history.previous(TableName, Key as WireItem)
+        : undefined;
+    if (!previous) return passThrough(request, response, entry, body);
+    entry.consistentRead = false;
+    entry.fault = takeFault(entry.operation);
+    sendError(response, { status: 200, body: { Item: previous } });
+  };
+
+  const nextFault = (operation: string | null): FaultKind | undefined =>
+    queue.find((item) => item.operation === undefined || item.operation === operation)?.fault;
+
   const server = createServer((request, response) => {
     const operation = operationOf(request);
-    const fault = takeFault(operation);
-    requests.push({ operation, at: performance.now(), fault, connection: connectionIds.get(request.socket) ?? 0 });
+    const entry: Entry = {
+      operation,
+      at: performance.now(),
+      fault: null,
+      connection: connectionIds.get(request.socket) ?? 0,
+      consistentRead: null,
+    };
+    requests.push(entry);
+    if (operation === 'GetItem' && nextFault(operation) === 'stale-read') {
+      void staleOrPassThrough(request, response, entry).catch(() => request.socket.destroy());
+      return;
+    }
+    const fault = nextFault(operation) === 'stale-read' ? null : takeFault(operation);
+    entry.fault = fault;
     switch (fault) {
       case null:
-        void passThrough(request, response).catch(() => request.socket.destroy());
+      case 'stale-read':
+        void passThrough(request, response, entry).catch(() => request.socket.destroy());
         return;
       case 'drop':
         request.socket.destroy();
@@ -285,6 +356,9 @@ export const startFaultProxy = async ({ upstream, port = 0 }: FaultProxyOptions)
       if (!FAULT_KINDS.includes(fault)) throw new RangeError(`Unknown fault: ${String(fault)}`);
       if (!(times >= 1)) throw new RangeError(`times must be at least 1, got ${times}`);
       queue.push({ fault, operation, remaining: times });
+    },
+    remember(table, item) {
+      history.remember(table, item);
     },
     requestsFor(operation, since = 0) {
       return requests.slice(since).filter((item) => item.operation === operation);

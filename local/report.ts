@@ -81,6 +81,34 @@ export const outcomeOf = (result: ReplayResult): string => {
   return 'reason' in enrichment ? `${enrichment.status}: ${enrichment.reason}` : enrichment.status;
 };
 
+/** The facts that matter per detail-type, in a table cell: thresholds, actions, spend, reason. */
+const SHOWN_FACTS = [
+  'requiresManualApproval',
+  'budgetThresholdTriggered',
+  'triggeredBudgetThreshold',
+  'triggeredDurationThreshold',
+  'actionRequested',
+  'totalSpend',
+  'budget',
+  'leaseExpirationDate',
+  'blueprintName',
+  'approvedBy',
+  'deniedBy',
+  'comment',
+] as const;
+
+/** `reason BudgetExceeded, triggeredBudgetThreshold 190, totalSpend 191.02`, for a notification's facts. */
+export const factsOf = (facts: object | undefined): string => {
+  const { reason, ...rest } = (facts ?? {}) as Record<string, unknown>;
+  const nested = typeof reason === 'object' && reason !== null ? (reason as Record<string, unknown>) : {};
+  const parts = reason === undefined ? [] : [`reason ${typeof reason === 'string' ? reason : String(nested.type)}`];
+  for (const name of SHOWN_FACTS) {
+    const value = rest[name] ?? nested[name];
+    if (value !== undefined) parts.push(`${name} ${String(value)}`);
+  }
+  return parts.join(', ');
+};
+
 /** Printable: emails masked, control characters replaced, cut to `width`. */
 const cell = (value: string, width = Infinity): string => {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
@@ -105,19 +133,21 @@ const driftNote = ({ schemaDrift, driftKinds }: ReplayResult): string | undefine
 export const formatTable = (results: readonly ReplayResult[]): string[] => {
   const ids = results.map((result) => result.eventId ?? '(no id)');
   const width = Math.min(idWidth(ids), 36);
-  const header = ['#', 'event', 'detail-type', 'outcome', 'ms', 'GetItem', 'fingerprint', 'notes'];
+  const header = ['#', 'event', 'detail-type', 'outcome', 'consistency', 'ms', 'GetItem', 'fingerprint', 'facts', 'notes'];
   const rows = results.map((result, index) => [
     String(result.index),
     cell(ids[index] ?? '').slice(0, width),
     cell(result.detailType ?? '(none)', 30),
     cell(outcomeOf(result), 40),
+    result.notification?.consistency ?? '-',
     result.latencyMs.toFixed(1),
     String(result.attempts),
     result.schemaFingerprint ? `${result.schemaFingerprint} ${cell(result.leaseStatus ?? '?', 20)}` : '-',
+    cell(factsOf(result.notification?.facts) || '-', 70),
     cell([result.note, ...result.keyProblems, driftNote(result)].filter(Boolean).join('; '), 80),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const rightAligned = new Set([0, 4, 5]);
+  const rightAligned = new Set([0, 5, 6]);
   const line = (row: string[]) =>
     row
       .map((value, column) => (rightAligned.has(column) ? value.padStart(widths[column] ?? 0) : value.padEnd(widths[column] ?? 0)))
@@ -183,6 +213,7 @@ export const formatJson = (result: ReplayResult, verbose: boolean): string =>
       eventId: result.eventId,
       detailType: result.detailType,
       outcome: outcomeOf(result),
+      consistency: result.notification?.consistency ?? null,
       latencyMs: Math.round(result.latencyMs * 100) / 100,
       getItemAttempts: result.attempts,
       queryLatencyMs: result.queryLatencyMs,

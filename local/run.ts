@@ -189,18 +189,23 @@ const startEmbedded = async (engine: LocalEngine, scenarios: readonly Scenario[]
       engine === 'dynamodb-local' ? ' (DynamoDB Local needs Java 17 or later on PATH; the default engine, dynalite, needs nothing)' : '';
     throw new Error(`could not start ${engine}: ${(error as Error).message}${hint}`, { cause: error });
   });
+  let proxy: FaultProxy | undefined;
   try {
-    const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: db.endpoint });
+    proxy = await startFaultProxy({ upstream: db.endpoint });
+    // Seeded through the proxy, which keeps each item's versions for the stale-replica scenario.
+    const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: proxy.endpoint });
     const leases = [...seed.leases, ...scenarios.flatMap((scenario) => (scenario.seed ? [scenario.seed] : []))];
+    const history = scenarios.flatMap((scenario) => scenario.history ?? []);
     try {
       await createLeaseTable(client, TABLE_NAME);
+      if (history.length > 0) await putLeases(client, TABLE_NAME, history);
       await putLeases(client, TABLE_NAME, leases);
     } finally {
       client.destroy();
     }
-    const proxy = await startFaultProxy({ upstream: db.endpoint });
     return { mode: 'embedded', db, proxy, seeded: leases.length, extra: leases.length - seed.leases.length, leasesSource: seed.source };
   } catch (error) {
+    await proxy?.close();
     await db.stop();
     throw error;
   }
@@ -272,7 +277,7 @@ const describeEvents = async (options: Options, external: boolean): Promise<{ sc
     scenarios,
     source: external
       ? `${scenarios.length} built-in (fixtures/lease-events.json); the table-fault scenarios need the embedded table and are left out`
-      : `${scenarios.length} built-in: fixtures/lease-events.json, then ${faults} table faults staged by the fault proxy and a drifted record`,
+      : `${scenarios.length} built-in: fixtures/lease-events.json, then ${faults} table faults staged by the fault proxy, a drifted record and a contradicted event`,
   };
 };
 

@@ -26,6 +26,25 @@ export type {
   PendingLease,
 } from './lease.js';
 export { LEASE_STATUSES, leaseSummary } from './lease.js';
+// ISB's lease events: their types, the facts a notification carries, and the reconciliation with the record.
+export type {
+  LeaseConsistency,
+  LeaseEvent,
+  LeaseEventDetail,
+  LeaseEventFacts,
+  LeaseFactsByDetailType,
+  LeaseReconciliation,
+} from './lease-events/index.js';
+export {
+  isLeaseEventDetailType,
+  LEASE_EVENTS,
+  leaseEventFacts,
+  needsConsistentRead,
+  reconcile,
+  statusesAtPublish,
+} from './lease-events/index.js';
+export type { LeaseNotification } from './lease-notification.js';
+export { buildLeaseNotification } from './lease-notification.js';
 export type { EnrichmentMetricName } from './metric-names.js';
 export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from './metric-names.js';
 export type { EnrichmentReportOptions, LeaseDrift, LeaseDriftKind, LeaseDriftOptions } from './middleware/enrichment-report/index.js';

@@ -7,6 +7,7 @@
  */
 
 export type { LeaseKey } from './lease.js';
+export type { LeaseEvent, LeaseEventDetail } from './lease-events/types.js';
 export * from './middleware/lease-key/index.js';
 export type { LeaseInternal, LeaseKeyDecision, LeaseKeyProblem, LeaseLogger } from './middleware/types.js';
 export { LEASE_KEY_INTERNAL } from './middleware/types.js';

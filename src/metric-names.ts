@@ -29,8 +29,10 @@ export const EnrichmentMetric = {
   CircuitOpened: 'EnrichmentCircuitOpened',
   /** A lease record departs from ISB's lease model (see `leaseDrift`); allow-listed field sets count only for their values. */
   SchemaDrift: 'LeaseSchemaDrift',
-  /** A found lease was read once more, strongly consistently (the `rereadWhen` option). */
+  /** A found lease was read once more, strongly consistently, because its status did not fit the event (the `rereadWhen` option). */
   Reread: 'LeaseReread',
+  /** The lease record's status contradicts the event, even after a consistent read. */
+  ConsistencyConflict: 'LeaseConsistencyConflict',
 } as const;
 
 export type EnrichmentMetricName = (typeof EnrichmentMetric)[keyof typeof EnrichmentMetric];

@@ -38,6 +38,7 @@ export interface LeaseEnrichmentAlarms {
   readonly queryLatencyP99: Alarm;
   readonly degradedEnrichments: Alarm;
   readonly schemaDrift: Alarm;
+  readonly consistencyConflict: Alarm;
   readonly deliveryDeadLetters: Alarm;
   readonly failedInvocations: Alarm;
   readonly undeliveredNotifications?: Alarm;
@@ -284,6 +285,13 @@ export class LeaseEnrichmentStack extends Stack {
       schemaDrift: alarm('SchemaDriftAlarm', {
         alarmDescription: `A lease record had a field set no known fingerprint matches. ${runbook('schema-drift')}`,
         metric: count(EnrichmentMetric.SchemaDrift),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      }),
+      consistencyConflict: alarm('ConsistencyConflictAlarm', {
+        alarmDescription: `A lease record contradicted its event even after a consistent read. ${runbook('lease-consistency-conflicts')}`,
+        metric: count(EnrichmentMetric.ConsistencyConflict),
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,

@@ -1,51 +1,53 @@
 import { type Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import inputOutputLogger from '@middy/input-output-logger';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { type LeaseSummary, leaseSummary } from '../lease.js';
-import { contained } from '../middleware/contained.js';
+import { needsConsistentRead } from '../lease-events/index.js';
+import { buildLeaseNotification, type LeaseNotification, type LeaseNotificationFindings } from '../lease-notification.js';
+import { EnrichmentMetric } from '../metric-names.js';
+import { type Contained, contained } from '../middleware/contained.js';
 import { type EnrichmentReportOptions, enrichmentReport } from '../middleware/enrichment-report/index.js';
 import { createLeaseDocumentClient, type LeaseEnrichmentOptions, leaseEnrichment } from '../middleware/lease-enrichment/index.js';
-import { leaseKey, ownField } from '../middleware/lease-key/index.js';
-import type { EnrichmentOutcome, LeaseEnrichmentContext, LeaseInternal } from '../middleware/types.js';
+import { leaseKey } from '../middleware/lease-key/index.js';
+import type { LeaseEnrichmentContext, LeaseInternal } from '../middleware/types.js';
 import { createLogger, createMetrics } from '../observability.js';
 
-/** What EventBridge delivers. Typed for readers; read defensively, since a direct invoke can send anything. */
+/**
+ * What arrives: any EventBridge event, read defensively, since a direct invoke can send anything.
+ * ISB's own events are typed, by detail-type, as `LeaseEvent` in the package's root.
+ */
 export type LeaseEvent = EventBridgeEvent<string, unknown>;
 
-/** The notification: what a sender needs to tell the lease holder, with or without lease context. */
-export interface LeaseNotification {
-  eventId: string | null;
-  detailType: string | null;
-  source: string | null;
-  /** True when `lease` is present. */
-  enriched: boolean;
-  enrichment: EnrichmentOutcome;
-  lease?: LeaseSummary;
-}
-
-const stringField = (event: unknown, field: string): string | null => {
-  const value = ownField(event, field);
-  return typeof value === 'string' ? value : null;
-};
+export type { LeaseNotification };
 
 /**
  * The thin handler: an event plus the lease the middlewares found (or not) make a notification.
  * No I/O here.
  */
-export const notify = (event: LeaseEvent, context: LeaseEnrichmentContext): LeaseNotification => {
-  const notification: LeaseNotification = {
-    eventId: stringField(event, 'id'),
-    detailType: stringField(event, 'detail-type'),
-    source: stringField(event, 'source'),
-    enriched: context.lease !== undefined,
-    enrichment: context.enrichment,
-  };
-  if (context.lease) notification.lease = leaseSummary(context.lease);
-  return notification;
+export const notify = (event: LeaseEvent, context: LeaseEnrichmentContext): LeaseNotification =>
+  buildLeaseNotification(event, context).notification;
+
+/** The one WARN per kind of finding, and the conflict metric: field names and statuses, never values. */
+const reportFindings = (
+  logger: Contained<Logger, 'warn'>,
+  metrics: Contained<Metrics, 'addMetric'>,
+  { detailType }: LeaseNotification,
+  { leftOut, missing, reconciliation, leaseStatus }: LeaseNotificationFindings,
+): void => {
+  // Missing fields alone are not worth a line: a detail without its key already has one.
+  if (leftOut.length > 0) {
+    logger.warn("Lease event facts left out: the detail departs from ISB's schema", { detailType, leftOut, missing });
+  }
+  if (reconciliation?.consistency !== 'conflict') return;
+  metrics.addMetric(EnrichmentMetric.ConsistencyConflict, MetricUnit.Count, 1);
+  logger.warn('Lease record contradicts the event, even after a consistent read; notification goes with the record as read', {
+    detailType,
+    leaseStatus: typeof leaseStatus === 'string' ? leaseStatus.slice(0, 64) : typeof leaseStatus,
+    statusesAtPublish: reconciliation.statusesAtPublish,
+  });
 };
 
 /**
@@ -81,14 +83,21 @@ export type NotificationHandlerDependencies = Omit<LeaseEnrichmentOptions, 'logg
  * const handler = createNotificationHandler({ logger, metrics, client, circuitBreaker });
  */
 export const createNotificationHandler = ({ logger, metrics, knownFingerprints, ...enrichment }: NotificationHandlerDependencies) => {
+  // A logger or metrics failure costs a stderr line, never the notification.
+  const findingsLogger = contained(logger, ['warn'], 'notify');
+  const findingsMetrics = contained(metrics, ['addMetric'], 'notify');
   return middy<LeaseEvent, LeaseNotification, Error, LeaseEnrichmentContext, LeaseInternal>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(inputOutputAtDebug(logger))
     .use(leaseKey({ logger }))
-    .use(leaseEnrichment({ logger, ...enrichment }))
+    .use(leaseEnrichment({ logger, rereadWhen: (lease, event) => needsConsistentRead(event, lease), ...enrichment }))
     .use(enrichmentReport({ logger, metrics, knownFingerprints }))
-    .handler(notify);
+    .handler(function notifyAndReport(event, context) {
+      const { notification, findings } = buildLeaseNotification(event, context);
+      reportFindings(findingsLogger, findingsMetrics, notification, findings);
+      return notification;
+    });
 };
 
 /**

@@ -292,6 +292,19 @@ describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', (
       });
     });
 
+    it('alarm as soon as one LeaseConsistencyConflict is counted', () => {
+      expect(alarm(template, 'ConsistencyConflictAlarm')).toMatchObject({
+        Namespace: DEFAULT_METRICS_NAMESPACE,
+        MetricName: 'LeaseConsistencyConflict',
+        Dimensions: service,
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
     it.each([
       ['DeliveryDeadLetterAlarm', 'DeliveryDeadLetterQueue'],
       ['FailedInvocationAlarm', 'FailedInvocationQueue'],
@@ -364,7 +377,7 @@ describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', (
       const topic = ref(template, 'AWS::SNS::Topic', 'AlarmTopic');
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
 
-      expect(alarms).toHaveLength(11);
+      expect(alarms).toHaveLength(12);
       for (const { Properties } of alarms) {
         expect(Properties.AlarmActions).toEqual([topic]);
         expect(Properties.OKActions).toEqual([topic]);
@@ -384,7 +397,7 @@ describe('LeaseEnrichmentStack next to ISB, from the LeaseTable and key ARNs', (
         ({ Properties }) => /#([a-z-]+)$/.exec(Properties.AlarmDescription)![1],
       );
 
-      expect(linked).toHaveLength(11);
+      expect(linked).toHaveLength(12);
       for (const anchor of linked) expect(anchors).toContain(anchor);
     });
 
@@ -534,7 +547,7 @@ describe('LeaseEnrichmentStack delivering notifications to EventBridge', () => {
       expect.stringMatching(/^FailedInvocationQueue/),
       expect.stringMatching(/^DeliveryDeadLetterQueue/),
     ]);
-    expect(Object.keys(built.template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(9);
+    expect(Object.keys(built.template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(10);
   });
 
   it('still passes cdk-nag', () => {

@@ -154,9 +154,37 @@ export const unknownKey = (target: IntegrationTarget): LeaseKey => ({
   uuid: randomUUID(),
 });
 
-/** A LeaseFrozen event naming `key` the way Innovation Sandbox does (`detail.leaseId`). */
-export const eventFor = (key: LeaseKey, detailType = 'LeaseFrozen'): LeaseEvent =>
-  leaseEvent({ leaseId: { userEmail: key.userEmail, uuid: key.uuid }, accountId: '111122223333' }, detailType);
+/**
+ * A LeaseUnfrozen event naming `key` the way Innovation Sandbox does (`detail.leaseId`): ISB publishes
+ * it with the lease Active, as the known lease is, so its lookup needs no consistent re-read.
+ */
+export const eventFor = (key: LeaseKey, detailType = 'LeaseUnfrozen'): LeaseEvent =>
+  leaseEvent({ leaseId: { userEmail: key.userEmail, uuid: key.uuid }, accountId: '111122223333', reason: 'Manually unfrozen' }, detailType);
+
+const ENDED = new Set(['Expired', 'BudgetExceeded', 'ManuallyTerminated', 'AccountQuarantined', 'Ejected', 'ProvisioningFailed']);
+
+/**
+ * An event ISB publishes while a lease has `record`'s status, naming that lease: what a lookup of it
+ * meets in production, with no consistent re-read.
+ */
+export const eventFitting = (record: { userEmail: unknown; uuid: unknown; status?: unknown }): LeaseEvent => {
+  const key = { userEmail: String(record.userEmail), uuid: String(record.uuid) };
+  const status = String(record.status);
+  if (ENDED.has(status)) {
+    return leaseEvent(
+      { leaseId: key, accountId: '111122223333', reason: { type: status, comment: 'Terminated by admin' } },
+      'LeaseTerminated',
+    );
+  }
+  const detailType =
+    {
+      PendingApproval: 'LeaseRequested',
+      ApprovalDenied: 'LeaseDenied',
+      Frozen: 'LeaseFrozen',
+      Provisioning: 'BlueprintDeploymentSucceeded',
+    }[status] ?? 'LeaseUnfrozen';
+  return detailType === 'LeaseDenied' ? leaseEvent({ leaseId: key.uuid, userEmail: key.userEmail }, detailType) : eventFor(key, detailType);
+};
 
 /** Nearest-rank percentile of `values`. */
 export const percentile = (values: readonly number[], p: number): number => {

@@ -160,28 +160,39 @@ describe(`npm start, on ${ENGINE}`, () => {
         `Table:    LeaseTable, created and seeded with ${leaseRecords.length + 1} leases: fixtures/lease-records.json, and 1 for the scenarios`,
       );
       expect(stdout).toMatch(
-        /Events: {3}29 built-in: fixtures\/lease-events\.json, then 5 table faults staged by the fault proxy and a drifted record/,
+        /Events: {3}33 built-in: fixtures\/lease-events\.json, then 6 table faults staged by the fault proxy, a drifted record and a contradicted event/,
       );
-      expect(stdout).toMatch(/^ *# {2}event +detail-type +outcome +ms +GetItem +fingerprint +notes$/m);
+      expect(stdout).toMatch(/^ *# {2}event +detail-type +outcome +consistency +ms +GetItem +fingerprint +facts +notes$/m);
       const row = (id: string) => stdout.split('\n').find((line) => line.includes(`5d2f3c4b-${id}`)) ?? '';
-      expect(row('0001')).toMatch(/LeaseRequested +enriched .* 1 +[0-9a-f]{16} PendingApproval/);
-      expect(row('0016')).toMatch(/BlueprintDeploymentRequest +enriched .* 1 +[0-9a-f]{16} Provisioning/);
+      expect(row('0001')).toMatch(/LeaseRequested +enriched +consistent .* 1 +[0-9a-f]{16} PendingApproval +requiresManualApproval true/);
+      expect(row('0016')).toMatch(/BlueprintDeploymentRequest +enriched +- .* 1 +[0-9a-f]{16} Provisioning/);
       expect(row('0020')).toMatch(/LeaseApproved +not-found .* 1 +-/);
-      expect(row('0021')).toMatch(/skipped: invalid-lease-key .* 0 +- +detail\.leaseId\.uuid missing/);
+      expect(row('0021')).toMatch(
+        /skipped: invalid-lease-key .* 0 +- +reason ManuallyFrozen, comment Manually frozen by \[email\] +detail\.leaseId\.uuid missing/,
+      );
       expect(row('0022')).toMatch(/skipped: invalid-lease-key .*detail\.leaseId\.userEmail not-a-string \(number\)/);
       expect(row('0023')).toMatch(/skipped: invalid-lease-key .*detail missing/);
-      expect(row('0101')).toMatch(/enriched .* 2 +[0-9a-f]{16} Active +table throttles once/);
-      expect(row('0102')).toMatch(/failed: throttled .* 2 +- +table throttles twice/);
+      expect(row('0101')).toMatch(
+        /enriched +event-newer .* 2 +[0-9a-f]{16} Active +budgetThresholdTriggered 40, actionRequested ALERT.* +table throttles once/,
+      );
+      expect(row('0102')).toMatch(/failed: throttled .* 2 +- +reason BudgetExceeded.* +table throttles twice/);
       expect(row('0103')).toMatch(/failed: AccessDeniedException .* 1 /);
       // In a plain Node process the SDK's own name for a reset connection comes through.
-      expect(row('0104')).toMatch(/failed: ECONNRESET .* 1 +- +connection dropped/);
-      expect(row('0105')).toMatch(/failed: timeout +2\d{3}\.\d +1 /);
+      expect(row('0104')).toMatch(/failed: ECONNRESET .* 1 +- +reason ManuallyTerminated.* +connection dropped/);
+      expect(row('0105')).toMatch(/failed: timeout +- +2\d{3}\.\d +1 /);
       expect(row('0106')).toMatch(
-        /LeaseUnfrozen +enriched .* 1 +[0-9a-f]{16} Active +a record from a newer ISB; schema drift: unknown-field, schema-version$/,
+        /LeaseUnfrozen +enriched +consistent .* 1 +[0-9a-f]{16} Active +reason Manually unfrozen +a record from a newer ISB; schema drift: unknown-field, schema-version$/,
       );
       expect(stdout.split('\n').filter((line) => line.includes('schema drift'))).toHaveLength(1);
+      // ISB's order: the alert before the scan's write, a stale replica read again, a record that contradicts its event.
+      expect(row('0024')).toMatch(
+        /LeaseBudgetThresholdAlert +enriched +event-newer .* 1 +[0-9a-f]{16} Active +budgetThresholdTriggered 50, actionRequested ALERT, totalSpend 52\.75/,
+      );
+      expect(row('0007')).toMatch(/LeaseExpired +enriched +superseded .* 2 +[0-9a-f]{16} Expired /);
+      expect(row('0107')).toMatch(/LeaseFrozen +enriched +consistent .* 2 +[0-9a-f]{16} Frozen .*stale replica/);
+      expect(row('0108')).toMatch(/LeaseDenied +enriched +conflict .* 2 +[0-9a-f]{16} PendingApproval +deniedBy \[email\] +a LeaseDenied/);
       expect(stdout).toContain(
-        '29 events, 29 notifications: 21 enriched, 3 skipped: invalid-lease-key, 1 not-found, 1 failed: throttled, 1 failed: AccessDeniedException, 1 failed: ECONNRESET, 1 failed: timeout',
+        '33 events, 33 notifications: 25 enriched, 3 skipped: invalid-lease-key, 1 not-found, 1 failed: throttled, 1 failed: AccessDeniedException, 1 failed: ECONNRESET, 1 failed: timeout',
       );
       expect(stdout).toContain('13 distinct lease shapes');
       expect(stdout).not.toMatch(EMAIL_IN_CLEAR);

@@ -30,7 +30,7 @@ export interface LeaseEnrichmentOptions<TEvent = unknown> {
   /**
    * After an eventually consistent read finds a lease, whether to read it once more with
    * `ConsistentRead: true`, within the same budget (an event may be newer than the copy read). Must
-   * not throw. A re-read that fails or finds nothing leaves the first lease. Default: never.
+   * not throw. A re-read that fails leaves the first lease; one that finds nothing makes the outcome `not-found`. Default: never.
    */
   rereadWhen?: (lease: Lease, event: TEvent) => boolean;
 }

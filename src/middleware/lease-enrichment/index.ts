@@ -102,7 +102,9 @@ const fetchLease = async (config: Config, lookup: Lookup, permit: CircuitPermit,
     warnFailure(config, lookup, second.error, 'Lease re-read failed; the lookup keeps the lease it read first');
     return finish(config, lookup, change, { outcome, lease, reread: true });
   }
-  return finish(config, lookup, permit.complete('success'), { outcome, lease: second.lease ?? lease, reread: true });
+  // The consistent read is the answer: a record it cannot find is gone.
+  const reread: EnrichmentOutcome = { status: second.lease ? 'enriched' : 'not-found' };
+  return finish(config, lookup, permit.complete('success'), { outcome: reread, lease: second.lease, reread: true });
 };
 
 const skipped = (reason: SkipReason): LeaseLookup => ({

@@ -2,7 +2,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createNotificationHandler, type LeaseEvent } from '../../../src/handlers/notification.js';
+import { createNotificationHandler, type LeaseEvent, notify } from '../../../src/handlers/notification.js';
 import { leaseSummary } from '../../../src/lease.js';
 import { EnrichmentMetric } from '../../../src/metric-names.js';
 import { CircuitBreaker, createLeaseDocumentClient } from '../../../src/middleware/lease-enrichment/index.js';
@@ -52,8 +52,15 @@ describe('notification handler', () => {
       eventId: event.id,
       detailType: 'LeaseFrozen',
       source: 'InnovationSandbox-myisb',
+      time: '2026-11-25T10:05:00Z',
+      recipient: lease.userEmail,
+      facts: {
+        accountId: '444455556666',
+        reason: { type: 'BudgetExceeded', triggeredBudgetThreshold: 190, budget: 200, totalSpend: 191.02 },
+      },
       enriched: true,
       enrichment: { status: 'enriched' },
+      consistency: 'consistent',
       lease: {
         uuid: lease.uuid,
         status: 'Frozen',
@@ -69,18 +76,87 @@ describe('notification handler', () => {
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'LeaseTable', Key: { userEmail: lease.userEmail, uuid: lease.uuid } });
   });
 
+  it('builds with notify, the thin handler, the notification the whole handler returns', async () => {
+    serveFixtureLeases();
+    const event = byId('0024');
+    const context = lambdaContext();
+
+    const notification = await buildHandler()(event, context);
+
+    expect(notify(event, context)).toEqual(notification);
+    expect(notification).toMatchObject({
+      consistency: 'event-newer',
+      leaseAsOf: '2026-11-25T10:00:00.000Z',
+      lease: { totalCostAccrued: 52.75 },
+    });
+  });
+
+  it('names a fact of the wrong shape in one WARN line, never its value, and leaves it out', async () => {
+    serveFixtureLeases();
+    const event = byId('0003');
+    const hostile = {
+      ...event,
+      detail: { ...(event.detail as object), totalSpend: 'grace.hopper@example.gov.uk', extra: 'x' },
+    } as LeaseEvent;
+
+    const notification = await buildHandler()(hostile, lambdaContext());
+
+    expect(notification.facts).not.toHaveProperty('totalSpend');
+    expect(notification.facts).not.toHaveProperty('extra');
+    expect(output.fields('WARN')).toEqual([
+      expect.objectContaining({
+        message: "Lease event facts left out: the detail departs from ISB's schema",
+        leftOut: ['totalSpend'],
+        missing: [],
+      }),
+    ]);
+    expect(output.text()).not.toContain('grace.hopper@');
+  });
+
   it('produces a notification for every fixture event, degrading where it must', async () => {
     serveFixtureLeases();
     const handler = buildHandler();
 
     const outcomes: Record<string, unknown> = {};
+    const consistency: Record<string, unknown> = {};
     for (const event of leaseEvents) {
       const notification = await handler(event, lambdaContext());
       outcomes[`${event.id.slice(9, 13)} ${event['detail-type']}`] = notification.enrichment;
-      expect(notification.lease).toEqual(
-        notification.enriched ? leaseSummary(leaseRecords.find((item) => item.uuid === notification.lease?.uuid) ?? {}) : undefined,
-      );
+      consistency[`${event.id.slice(9, 13)} ${event['detail-type']}`] = notification.consistency;
+      // The record as read, but for the spend of a budget alert published before the scan's write (0024).
+      const record = leaseRecords.find((item) => item.uuid === notification.lease?.uuid) ?? {};
+      const spend = (notification.facts as { totalSpend?: number }).totalSpend;
+      const current = notification.consistency === 'event-newer' && spend !== undefined ? { totalCostAccrued: spend } : {};
+      expect(notification.lease).toEqual(notification.enriched ? { ...leaseSummary(record), ...current } : undefined);
     }
+
+    expect(consistency).toEqual({
+      '0001 LeaseRequested': 'consistent',
+      '0002 LeaseApproved': 'consistent',
+      '0003 LeaseBudgetThresholdAlert': 'event-newer',
+      '0004 LeaseFreezingThresholdAlert': 'event-newer',
+      '0005 LeaseFrozen': 'consistent',
+      '0006 LeaseDurationThresholdAlert': 'event-newer',
+      '0007 LeaseExpired': 'superseded',
+      '0008 LeaseDenied': 'consistent',
+      '0009 LeaseUnfrozen': 'consistent',
+      '0010 LeaseBudgetExceeded': 'superseded',
+      '0011 LeaseTerminated': 'consistent',
+      '0012 LeaseProvisioningFailed': 'consistent',
+      '0013 LeaseTerminated': 'consistent',
+      '0014 LeaseTerminated': 'consistent',
+      '0015 LeaseTerminated': 'consistent',
+      '0016 BlueprintDeploymentRequest': null,
+      '0017 BlueprintDeploymentSucceeded': null,
+      '0018 BlueprintDeploymentFailed': null,
+      '0019 LeaseFrozen': 'consistent',
+      '0020 LeaseApproved': null,
+      '0021 LeaseFrozen': null,
+      '0022 LeaseBudgetExceeded': null,
+      '0023 LeaseExpired': null,
+      '0024 LeaseBudgetThresholdAlert': 'event-newer',
+      '0025 LeaseExpired': 'event-newer',
+    });
 
     expect(outcomes).toEqual({
       '0001 LeaseRequested': { status: 'enriched' },
@@ -106,8 +182,12 @@ describe('notification handler', () => {
       '0021 LeaseFrozen': { status: 'skipped', reason: 'invalid-lease-key' },
       '0022 LeaseBudgetExceeded': { status: 'skipped', reason: 'invalid-lease-key' },
       '0023 LeaseExpired': { status: 'skipped', reason: 'invalid-lease-key' },
+      '0024 LeaseBudgetThresholdAlert': { status: 'enriched' },
+      '0025 LeaseExpired': { status: 'enriched' },
     });
-    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 20);
+    // 22 lookups, and a consistent re-read for the two leases that have moved on since their event.
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 24);
+    expect(ddb.commandCalls(GetCommand).filter((call) => call.args[0].input.ConsistentRead === true)).toHaveLength(2);
   });
 
   it('never writes an email address to its logs, the input/output lines included', async () => {

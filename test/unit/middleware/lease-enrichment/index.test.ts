@@ -591,12 +591,12 @@ describe('leaseEnrichment', () => {
       ]);
     });
 
-    it('keeps the first lease when the re-read finds nothing', async () => {
+    it('takes a re-read that finds nothing as the answer: the record is gone', async () => {
       ddb.on(GetCommand, { ConsistentRead: false }).resolves({ Item: LEASE }).on(GetCommand, { ConsistentRead: true }).resolves({});
 
       const { result, record } = await enrichmentHandler({ rereadWhen: () => true }).invoke();
 
-      expect(result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
+      expect(result).toEqual({ outcome: { status: 'not-found' }, lease: undefined });
       expect(record?.attempts.map((attempt) => attempt.result)).toEqual(['found', 'not-found']);
     });
 
