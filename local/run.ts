@@ -20,7 +20,18 @@ import { createLeaseTable, LOCAL_CLIENT_CONFIG, type LocalDynamoDB, type LocalEn
 import { builtInScenarios, EventsFileError, fixtureLeases, readEvents, type Scenario } from './events.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { lambdaContext } from './lambda-context.js';
-import { formatJson, formatOutput, formatSummary, formatTable, type ReplayResult, readEventFields, readInvocation } from './report.js';
+import {
+  formatDeliveries,
+  formatJson,
+  formatOutput,
+  formatSummary,
+  formatTable,
+  type ReplayResult,
+  readEventFields,
+  readInvocation,
+} from './report.js';
+import { keepSesOpen, runSenderPath } from './sender-path.js';
+import { startLocalSes } from './ses.js';
 
 const TABLE_NAME = 'LeaseTable';
 const ENGINES: readonly LocalEngine[] = ['dynalite', 'dynamodb-local'];
@@ -299,6 +310,22 @@ const run = async (args: string[]): Promise<number> => {
         info(formatOutput(result).join('\n'));
       }
     }
+    // ── The sender path: notifications → destination records → sender → local SES (local/sender-path.ts). ──
+    if (target.mode === 'embedded') {
+      const notified = results.flatMap(({ index, notification }) =>
+        notification ? [{ event: scenarios[index - 1]?.event, notification }] : [],
+      );
+      const ses = await startLocalSes();
+      try {
+        const delivery = await runSenderPath(notified, { dynamodbEndpoint: target.db.endpoint, ses });
+        info('');
+        info(formatDeliveries(delivery).join('\n'));
+        if (keepSesOpen()) await new Promise((resolve) => process.once('SIGINT', resolve));
+      } finally {
+        await ses.stop();
+      }
+    }
+    // ── end of the sender path ──
     const threw = results.filter((result) => !result.notification);
     if (threw.length > 0) {
       info(`${threw.length} events produced no notification: the handler threw (see the outcome column)`);
