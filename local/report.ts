@@ -7,7 +7,7 @@ import { EnrichmentMetric } from '../src/metric-names.js';
 import type { LeaseKeyProblem } from '../src/middleware/types.js';
 import { maskEmails, maskEmailsReplacer } from '../src/observability.js';
 import { type CapturedLine, emfMetrics, logLines } from './capture.js';
-import { keepSesOpen, type SenderPathResult } from './sender-path.js';
+import type { SenderPathResult } from './sender-path.js';
 
 /** One event replayed through the handler, and what the handler said about it. */
 export interface ReplayResult {
@@ -191,7 +191,7 @@ export const readEventFields = (event: Record<string, unknown>): Pick<ReplayResu
  * The sender's part of the run: per event, who got which subject (addresses masked), the replay
  * that shows once-only delivery, counts per detail-type, and where to read the messages.
  */
-export const formatDeliveries = (result: SenderPathResult): string[] => {
+export const formatDeliveries = (result: SenderPathResult, keptOpen: boolean): string[] => {
   const rows = result.deliveries.map((delivery) => {
     const what =
       delivery.outcome === 'sent'
@@ -211,6 +211,6 @@ export const formatDeliveries = (result: SenderPathResult): string[] => {
     `${count(total, 'message')} sent: ${counts.join(', ') || 'none'}${result.sendFailures > 0 ? `; ${count(result.sendFailures, 'record')} failed` : ''}`,
     replay,
     `Messages: ${result.folder} (.txt and .html)`,
-    `SES page: ${result.pageUrl}${keepSesOpen() ? ' (open until Ctrl-C)' : ' (closed with the run; LOCAL_SES_KEEP_OPEN=true keeps it open)'}`,
+    `SES page: ${result.pageUrl}${keptOpen ? ' (open until Ctrl-C)' : ' (closed with the run; LOCAL_SES_KEEP_OPEN=true keeps it open)'}`,
   ];
 };

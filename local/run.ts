@@ -20,18 +20,7 @@ import { createLeaseTable, LOCAL_CLIENT_CONFIG, type LocalDynamoDB, type LocalEn
 import { builtInScenarios, EventsFileError, fixtureLeases, readEvents, type Scenario } from './events.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { lambdaContext } from './lambda-context.js';
-import {
-  formatDeliveries,
-  formatJson,
-  formatOutput,
-  formatSummary,
-  formatTable,
-  type ReplayResult,
-  readEventFields,
-  readInvocation,
-} from './report.js';
-import { keepSesOpen, runSenderPath } from './sender-path.js';
-import { startLocalSes } from './ses.js';
+import { formatJson, formatOutput, formatSummary, formatTable, type ReplayResult, readEventFields, readInvocation } from './report.js';
 
 const TABLE_NAME = 'LeaseTable';
 const ENGINES: readonly LocalEngine[] = ['dynalite', 'dynamodb-local'];
@@ -315,11 +304,14 @@ const run = async (args: string[]): Promise<number> => {
       const notified = results.flatMap(({ index, notification }) =>
         notification ? [{ event: scenarios[index - 1]?.event, notification }] : [],
       );
-      const ses = await startLocalSes();
+      // Imported only now: --help and usage errors need none of the sender's modules.
+      const { keepSesOpen, runSenderPath } = await import('./sender-path.js');
+      const { formatDeliveries } = await import('./report.js');
+      const ses = await (await import('./ses.js')).startLocalSes();
       try {
         const delivery = await runSenderPath(notified, { dynamodbEndpoint: target.db.endpoint, ses });
         info('');
-        info(formatDeliveries(delivery).join('\n'));
+        info(formatDeliveries(delivery, keepSesOpen()).join('\n'));
         if (keepSesOpen()) await new Promise((resolve) => process.once('SIGINT', resolve));
       } finally {
         await ses.stop();
