@@ -41,8 +41,9 @@ export {
   LEASE_STATUSES,
   leaseSummary,
 } from './lease.js';
-export type { EnrichmentMetricName } from './metric-names.js';
-export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from './metric-names.js';
+// The sender's metric names, for alarms and dashboards built outside this project's stack.
+export type { EnrichmentMetricName, SenderMetricName } from './metric-names.js';
+export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric, SenderMetric } from './metric-names.js';
 export type {
   EnrichmentReportOptions,
   LeaseDrift,
