@@ -67,6 +67,37 @@ export interface NotificationSenderAlarms {
   readonly functionErrors: Alarm;
 }
 
+/** The sender's environment: its settings, named by `ENV` so that the code and the stack agree. */
+const senderEnvironment = (props: NotificationSenderProps, tableName: string): Record<string, string> => {
+  const { config } = props;
+  return {
+    [ENV.idempotencyTableName]: tableName,
+    [ENV.notificationFrom]: config.notificationFrom,
+    [ENV.operatorEmails]: config.operatorEmails.join(','),
+    [ENV.notificationTimeZone]: config.notificationTimeZone,
+    [ENV.notificationsSend]: String(config.notificationsSend),
+    [ENV.rejectedQueueUrl]: props.keepQueue.queueUrl,
+    ...(config.sesConfigurationSet === undefined ? {} : { [ENV.sesConfigurationSet]: config.sesConfigurationSet }),
+    ...(config.isbWebAppUrl === undefined ? {} : { [ENV.isbWebAppUrl]: config.isbWebAppUrl }),
+    [ENV.serviceName]: props.serviceName,
+    [ENV.metricsNamespace]: props.metricsNamespace,
+    [ENV.logLevel]: props.logLevel,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+};
+
+/** Bundled as the notification function is: a minified ES module with its source map and the SDK inside. */
+const SENDER_BUNDLING = {
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  forceDockerBundling: false,
+  externalModules: [],
+};
+
 /**
  * The sender: a function on the notification queue that sends each notification's messages by SES
  * once, the idempotency table that makes it once, and its alarms. Its role may send as one SES
@@ -103,7 +134,6 @@ export class NotificationSender extends Construct {
   }
 
   private createFunction(props: NotificationSenderProps): NodejsFunction {
-    const { config } = props;
     const logGroup = new LogGroup(this, 'LogGroup', { retention: RetentionDays.ONE_MONTH });
     logGroup.grantWrite(this.role);
     const projectRoot = projectFile('.');
@@ -120,30 +150,8 @@ export class NotificationSender extends Construct {
       tracing: Tracing.ACTIVE,
       projectRoot,
       depsLockFilePath: `${projectRoot}/package-lock.json`,
-      environment: {
-        [ENV.idempotencyTableName]: this.idempotencyTable.tableName,
-        [ENV.notificationFrom]: config.notificationFrom,
-        [ENV.operatorEmails]: config.operatorEmails.join(','),
-        [ENV.notificationTimeZone]: config.notificationTimeZone,
-        [ENV.notificationsSend]: String(config.notificationsSend),
-        [ENV.rejectedQueueUrl]: props.keepQueue.queueUrl,
-        ...(config.sesConfigurationSet === undefined ? {} : { [ENV.sesConfigurationSet]: config.sesConfigurationSet }),
-        ...(config.isbWebAppUrl === undefined ? {} : { [ENV.isbWebAppUrl]: config.isbWebAppUrl }),
-        [ENV.serviceName]: props.serviceName,
-        [ENV.metricsNamespace]: props.metricsNamespace,
-        [ENV.logLevel]: props.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        forceDockerBundling: false,
-        externalModules: [],
-      },
+      environment: senderEnvironment(props, this.idempotencyTable.tableName),
+      bundling: SENDER_BUNDLING,
     });
     fn.addEventSource(new SqsEventSource(props.queue, { ...SENDER_EVENT_SOURCE, reportBatchItemFailures: true }));
     return fn;
@@ -180,57 +188,58 @@ export class NotificationSender extends Construct {
       created.addOkAction(props.alarmAction);
       return created;
     };
-    // Powertools emits every metric with one dimension, `service`.
-    const count = (metricName: string, period = Duration.minutes(5)): Metric =>
-      new Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { service: props.serviceName },
-        statistic: 'Sum',
-        period,
-      });
-    const days = props.config.silenceAlarmDays;
+    const count = senderCount(props);
+    const atLeastOnce = { threshold: 1, comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, evaluationPeriods: 1 };
     return {
       // One throttled period is SES pacing us; two in three is a send path that is not working.
       sendFailures: alarm('SendFailureAlarm', {
         alarmDescription:
           'Sends to SES are failing and notifications are going back to the queue. Runbook: docs/deployment.md#send-failures',
         metric: count(SenderMetric.SendFailed),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        ...atLeastOnce,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
       }),
       rejections: alarm('RejectionAlarm', {
         alarmDescription:
           'SES refused a notification, or it had nobody to go to: it is kept in the dead-letter queue. Runbook: docs/deployment.md#rejected-notifications',
-        metric: new MathExpression({
-          expression: 'FILL(rejected, 0) + FILL(noRecipient, 0)',
-          usingMetrics: { rejected: count(SenderMetric.Rejected), noRecipient: count(SenderMetric.NoRecipient) },
-          label: 'Notifications kept for an operator',
-          period: Duration.minutes(5),
-        }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
+        metric: keptForAnOperator(count),
+        ...atLeastOnce,
       }),
-      // Every other alarm stays quiet when nothing arrives at all: a rule that stopped matching, a bus renamed.
-      silence: alarm('SilenceAlarm', {
-        alarmDescription: `No notification sent for ${days} days: is the rule still matching ISB's events? Runbook: docs/deployment.md#silence`,
-        metric: count(SenderMetric.Sent, Duration.days(1)),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: days,
-        datapointsToAlarm: days,
-        treatMissingData: TreatMissingData.BREACHING,
-      }),
+      silence: alarm('SilenceAlarm', silenceAlarmProps(props.config.silenceAlarmDays, count)),
       functionErrors: alarm('SenderErrorAlarm', {
         alarmDescription: 'The sender failed as a whole (start-up, configuration, timeout). Runbook: docs/deployment.md#send-failures',
         metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
+        ...atLeastOnce,
       }),
     };
   }
 }
+
+type Count = (metricName: string, period?: Duration) => Metric;
+
+/** A count the sender emits; Powertools gives every metric one dimension, `service`. */
+const senderCount =
+  (props: NotificationSenderProps): Count =>
+  (metricName, period = Duration.minutes(5)) =>
+    new Metric({ namespace: props.metricsNamespace, metricName, dimensionsMap: { service: props.serviceName }, statistic: 'Sum', period });
+
+/** Rejections and messages with nobody to go to: both are kept in the dead-letter queue. */
+const keptForAnOperator = (count: Count): MathExpression =>
+  new MathExpression({
+    expression: 'FILL(rejected, 0) + FILL(noRecipient, 0)',
+    usingMetrics: { rejected: count(SenderMetric.Rejected), noRecipient: count(SenderMetric.NoRecipient) },
+    label: 'Notifications kept for an operator',
+    period: Duration.minutes(5),
+  });
+
+/** Every other alarm stays quiet when nothing arrives at all: a rule that stopped matching, a bus renamed. */
+const silenceAlarmProps = (days: number, count: Count): AlarmProps => ({
+  alarmDescription: `No notification sent for ${days} days: is the rule still matching ISB's events? Runbook: docs/deployment.md#silence`,
+  metric: count(SenderMetric.Sent, Duration.days(1)),
+  threshold: 1,
+  comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+  evaluationPeriods: days,
+  datapointsToAlarm: days,
+  treatMissingData: TreatMissingData.BREACHING,
+});
