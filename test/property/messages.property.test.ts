@@ -14,9 +14,12 @@ const REASONS = [
   'Other',
 ];
 
+// Markup characters only, so that no value can spell the words the test looks for.
+const markup = fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", ' ', '/', '1') });
+
 /** Any JSON value, with strings that try to open a tag. */
 const hostile = fc.oneof(
-  fc.string().map((text) => `<x-tag>${text}`),
+  markup.map((text) => `<x-tag>${text}`),
   fc.double(),
   fc.integer(),
   fc.boolean(),
