@@ -11,7 +11,11 @@ export type SesFault = 'throttle' | 'server-error' | 'rejected';
 const REPLIES: Record<SesFault, { status: number; type: string; message: string }> = {
   throttle: { status: 429, type: 'TooManyRequestsException', message: 'Maximum sending rate exceeded.' },
   'server-error': { status: 500, type: 'InternalServiceErrorException', message: 'Internal error.' },
-  rejected: { status: 400, type: 'MessageRejected', message: 'Email address is not verified.' },
+  rejected: {
+    status: 400,
+    type: 'MessageRejected',
+    message: 'Email address is not verified. The following identities failed the check in region EU-WEST-2: grace.hopper@example.gov.uk',
+  },
 };
 
 export interface SesProxy {

@@ -98,6 +98,19 @@ interface About {
   readonly audience: string;
 }
 
+/** Sends once per event and group; a repeat answers from the idempotency table instead of SES. */
+const sendOnce = async (deps: RecordHandlerDependencies, record: SQSRecord, about: About, delivery: Delivery): Promise<Step> => {
+  try {
+    const result = await deps.deliverOnce(delivery);
+    count(deps, result.duplicate ? SenderMetric.Duplicate : SenderMetric.Sent);
+    const said = result.duplicate ? 'Notification already sent: not sent again' : 'Notification sent';
+    deps.logger.info(said, { ...about, messageId: result.messageId });
+    return 'done';
+  } catch (error) {
+    return onSendError(deps, record, about, error);
+  }
+};
+
 /** One message to its group: suppressed by the kill switch, kept when nobody can get it, else sent once. */
 const deliverMessage = async (
   deps: RecordHandlerDependencies,
@@ -105,40 +118,22 @@ const deliverMessage = async (
   queued: QueuedNotification,
   message: Message,
 ): Promise<Step> => {
-  const { logger, settings } = deps;
-  const recipients = recipientsFor(message, queued, settings);
-  const about: About = {
-    eventId: queued.eventId,
-    detailType: queued.input.detailType,
-    template: message.template,
-    audience: message.audience,
-  };
-  if (!settings.send) {
+  const recipients = recipientsFor(message, queued, deps.settings);
+  const { detailType } = queued.input;
+  const about: About = { eventId: queued.eventId, detailType, template: message.template, audience: message.audience };
+  if (!deps.settings.send) {
     count(deps, SenderMetric.Suppressed);
-    logger.info('Notification not sent: NOTIFICATIONS_SEND is false', {
-      ...about,
-      subject: message.subject,
-      recipients: recipients.addresses.length,
-    });
+    const metadata = { ...about, subject: message.subject, recipients: recipients.addresses.length };
+    deps.logger.info('Notification not sent: NOTIFICATIONS_SEND is false', metadata);
     return 'done';
   }
   if (recipients.addresses.length === 0) {
     count(deps, SenderMetric.NoRecipient);
-    logger.error('Notification kept: nobody to send it to', { ...about, reason: 'no-recipient' });
+    deps.logger.error('Notification kept: nobody to send it to', { ...about, reason: 'no-recipient' });
     await deps.keep(record, { reason: 'no-recipient', template: message.template, audience: message.audience });
     return 'done';
   }
-  try {
-    const result = await deps.deliverOnce({ key: `${queued.eventId}#${message.audience}`, recipients, message });
-    count(deps, result.duplicate ? SenderMetric.Duplicate : SenderMetric.Sent);
-    logger.info(result.duplicate ? 'Notification already sent: not sent again' : 'Notification sent', {
-      ...about,
-      messageId: result.messageId,
-    });
-    return 'done';
-  } catch (error) {
-    return onSendError(deps, record, about, error);
-  }
+  return sendOnce(deps, record, about, { key: `${queued.eventId}#${message.audience}`, recipients, message });
 };
 
 /**
