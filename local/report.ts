@@ -7,6 +7,7 @@ import { EnrichmentMetric } from '../src/metric-names.js';
 import type { LeaseKeyProblem } from '../src/middleware/types.js';
 import { maskEmails, maskEmailsReplacer } from '../src/observability.js';
 import { type CapturedLine, emfMetrics, logLines } from './capture.js';
+import type { SenderPathResult } from './sender-path.js';
 
 /** One event replayed through the handler, and what the handler said about it. */
 export interface ReplayResult {
@@ -238,3 +239,33 @@ export const readEventFields = (event: Record<string, unknown>): Pick<ReplayResu
   eventId: stringOf(event.id),
   detailType: stringOf(event['detail-type']),
 });
+
+// ── The sender path (local/sender-path.ts): who got which message. ─────────────────────────────
+
+/**
+ * The sender's part of the run: per event, who got which subject (addresses masked), the replay
+ * that shows once-only delivery, counts per detail-type, and where to read the messages.
+ */
+export const formatDeliveries = (result: SenderPathResult, keptOpen: boolean): string[] => {
+  const rows = result.deliveries.map((delivery) => {
+    const what =
+      delivery.outcome === 'sent'
+        ? `${cell(delivery.subject ?? '', 72)}`
+        : `${delivery.outcome}${delivery.reason ? `: ${delivery.reason}` : ''}`;
+    return `  ${delivery.eventId.slice(0, 13)}  ${delivery.detailType.padEnd(27)} ${delivery.audience.padEnd(9)} ${cell(delivery.to ?? '-', 20).padEnd(8)} ${what}`;
+  });
+  const counts = Object.entries(result.sentByDetailType).map(([detailType, n]) => `${n} ${detailType}`);
+  const total = Object.values(result.sentByDetailType).reduce((sum, n) => sum + n, 0);
+  const replay = result.replay
+    ? `Replayed ${result.replay.eventId.slice(0, 13)}: ${count(result.replay.duplicates, 'duplicate')} suppressed, ${result.replay.sent} sent again`
+    : 'Replay: no message was sent, so there was nothing to replay';
+  return [
+    'Sender:   src/handlers/sender.ts through the local SES v2 API (aws-ses-v2-local), idempotency table on the embedded DynamoDB',
+    `  ${'event'.padEnd(13)}  ${'detail-type'.padEnd(27)} ${'to'.padEnd(9)} ${'address'.padEnd(8)} subject`,
+    ...rows,
+    `${count(total, 'message')} sent: ${counts.join(', ') || 'none'}${result.sendFailures > 0 ? `; ${count(result.sendFailures, 'record')} failed` : ''}`,
+    replay,
+    `Messages: ${result.folder} (.txt and .html)`,
+    `SES page: ${result.pageUrl}${keptOpen ? ' (open until Ctrl-C)' : ' (closed with the run; LOCAL_SES_KEEP_OPEN=true keeps it open)'}`,
+  ];
+};

@@ -363,6 +363,25 @@ const run = async (args: string[]): Promise<number> => {
         info(formatOutput(result).join('\n'));
       }
     }
+    // ── The sender path: notifications → destination records → sender → local SES (local/sender-path.ts). ──
+    if (target.mode === 'embedded') {
+      const notified = results.flatMap(({ index, notification }) =>
+        notification ? [{ event: scenarios[index - 1]?.event, notification }] : [],
+      );
+      // Imported only now: --help and usage errors need none of the sender's modules.
+      const { keepSesOpen, runSenderPath } = await import('./sender-path.js');
+      const { formatDeliveries } = await import('./report.js');
+      const ses = await (await import('./ses.js')).startLocalSes();
+      try {
+        const delivery = await runSenderPath(notified, { dynamodbEndpoint: target.db.endpoint, ses });
+        info('');
+        info(formatDeliveries(delivery, keepSesOpen()).join('\n'));
+        if (keepSesOpen()) await new Promise((resolve) => process.once('SIGINT', resolve));
+      } finally {
+        await ses.stop();
+      }
+    }
+    // ── end of the sender path ──
     const threw = results.filter((result) => !result.notification);
     if (threw.length > 0) {
       info(`${threw.length} events produced no notification: the handler threw (see the outcome column)`);

@@ -45,8 +45,8 @@ export {
 } from './lease-events/index.js';
 export type { LeaseNotification } from './lease-notification.js';
 export { buildLeaseNotification } from './lease-notification.js';
-export type { EnrichmentMetricName } from './metric-names.js';
-export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric } from './metric-names.js';
+export type { EnrichmentMetricName, SenderMetricName } from './metric-names.js';
+export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EnrichmentMetric, SenderMetric } from './metric-names.js';
 export type { EnrichmentReportOptions, LeaseDrift, LeaseDriftKind, LeaseDriftOptions } from './middleware/enrichment-report/index.js';
 export { enrichmentReport, leaseDrift, leaseFingerprint } from './middleware/enrichment-report/index.js';
 export type {

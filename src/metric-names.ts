@@ -36,3 +36,23 @@ export const EnrichmentMetric = {
 } as const;
 
 export type EnrichmentMetricName = (typeof EnrichmentMetric)[keyof typeof EnrichmentMetric];
+
+/** Metrics emitted by the sender (src/handlers/sender.ts); all are counts, one per message or record. */
+export const SenderMetric = {
+  /** A message SES accepted: one per recipient group (lease holder, operators). The silence canary watches it. */
+  Sent: 'NotificationSent',
+  /** A message not sent again because its event was already sent to that group (duplicate record, replay). */
+  Duplicate: 'NotificationDuplicate',
+  /** A send that failed for now (throttling, 5xx, network): the record goes back to the queue. */
+  SendFailed: 'NotificationSendFailed',
+  /** A message SES refused for good (rejected, unverified identity, bad address, paused account): kept, not retried. */
+  Rejected: 'NotificationRejected',
+  /** A message with nobody to send it to (no usable holder address, no operators configured): kept. */
+  NoRecipient: 'NotificationNoRecipient',
+  /** A message rendered and logged, not sent, because `NOTIFICATIONS_SEND=false`. */
+  Suppressed: 'NotificationSuppressed',
+  /** A queue record that holds no readable notification (not JSON, no event id): reported failed. */
+  Unreadable: 'NotificationRecordUnreadable',
+} as const;
+
+export type SenderMetricName = (typeof SenderMetric)[keyof typeof SenderMetric];

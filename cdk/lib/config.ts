@@ -1,4 +1,5 @@
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../../src/metric-names.js';
+import { readSenderConfig, type SenderConfig } from './sender-config.js';
 
 /**
  * The CDK context keys the deployment reads. Set them in `cdk.json` or with `-c key=value`; `-c` wins.
@@ -40,6 +41,23 @@ export const CONTEXT_KEY = {
   degradedEnrichmentThresholdPercent: 'degradedEnrichmentThresholdPercent',
   /** The notification queue alarm fires when its oldest message is older than this, in minutes. */
   notificationMaxAgeMinutes: 'notificationMaxAgeMinutes',
+  // The sender (cdk/lib/sender-config.ts): set notificationFrom to deploy it.
+  /** The verified SES identity's address messages come from; setting it deploys the sender. */
+  notificationFrom: 'notificationFrom',
+  /** The SES identity the sender may send as: `notificationFrom` or its domain (the default). */
+  sesIdentity: 'sesIdentity',
+  /** An SES configuration set for the sends. */
+  sesConfigurationSet: 'sesConfigurationSet',
+  /** Who gets what ISB sends its admins and managers (comma-separated, or a list in cdk.json). */
+  operatorEmails: 'operatorEmails',
+  /** IANA time zone of the dates in messages. */
+  notificationTimeZone: 'notificationTimeZone',
+  /** ISB's web app, linked from each message. */
+  isbWebAppUrl: 'isbWebAppUrl',
+  /** `false` deploys the sender with its kill switch on. */
+  notificationsSend: 'notificationsSend',
+  /** The silence canary fires after this many days (1 to 7) without a message sent. */
+  silenceAlarmDays: 'silenceAlarmDays',
 } as const;
 
 /** How the LeaseTable is encrypted, as far as reading it goes. */
@@ -78,6 +96,8 @@ export interface DeploymentConfig {
   readonly queryLatencyP99ThresholdMs: number;
   readonly degradedEnrichmentThresholdPercent: number;
   readonly notificationMaxAgeMinutes: number;
+  /** The sender, when `notificationFrom` is set. */
+  readonly sender?: SenderConfig;
 }
 
 /** Defaults for every optional key. */
@@ -303,6 +323,16 @@ export const readDeploymentConfig = (
     );
   }
 
+  // Nothing of ISB's reaches the default bus: a rule there would match nothing, and every alarm would stay quiet.
+  if (eventBus === 'default' || /:event-bus\/default$/.test(eventBus)) {
+    throw mistake(
+      CONTEXT_KEY.eventBus,
+      "CDK context eventBus is the default bus, where ISB never publishes: set it to ISB's own bus " +
+        '(find it with: aws events list-event-buses --query "EventBuses[?contains(Name, \'ISBEventBus\')]")',
+      '<bus name>',
+    );
+  }
+
   const { onSuccessDestination: destinationKey, onSuccessEventBus: successBusKey } = CONTEXT_KEY;
   const destination = text(destinationKey) ?? CONFIG_DEFAULTS.onSuccessDestination;
   let onSuccess: OnSuccessDestination;
@@ -341,6 +371,7 @@ export const readDeploymentConfig = (
     );
   }
 
+  const sender = readSenderConfig(context, onSuccess.type);
   const eventSource = text(CONTEXT_KEY.eventSource);
   const alarmEmail = checked(CONTEXT_KEY.alarmEmail, EMAIL, 'an email address', 'alerts@example.gov.uk');
   const { stackName, metricsNamespace } = CONFIG_DEFAULTS;
@@ -365,5 +396,6 @@ export const readDeploymentConfig = (
       100,
     ),
     notificationMaxAgeMinutes: positive(CONTEXT_KEY.notificationMaxAgeMinutes, CONFIG_DEFAULTS.notificationMaxAgeMinutes),
+    ...(sender === undefined ? {} : { sender }),
   };
 };

@@ -21,7 +21,7 @@ export const LEASE_FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 export const LEASE_TABLE_ACTIONS = ['dynamodb:GetItem'] as const;
 
 // Some bundled dependencies are CommonJS and call `require`, which an ES module lacks.
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /**
  * Grants `dynamodb:GetItem` on exactly the LeaseTable, and nothing else: no Query, no Scan, no

@@ -24,6 +24,7 @@ import { EnrichmentMetric } from '../../src/metric-names.js';
 import type { DeploymentConfig } from './config.js';
 import { resolveLeaseTable } from './isb.js';
 import { LeaseEnrichmentFunction } from './lease-enrichment-function.js';
+import { NotificationSender, SENDER_QUEUE_VISIBILITY } from './notification-sender.js';
 
 /** What the stack is built from: the checked deployment config, less what belongs to the app. */
 export type LeaseEnrichmentSettings = Omit<DeploymentConfig, 'stackName' | 'account' | 'region'>;
@@ -96,6 +97,8 @@ export class LeaseEnrichmentStack extends Stack {
   /** Where alarms are sent. */
   readonly alarmTopic: Topic;
   readonly alarms: LeaseEnrichmentAlarms;
+  /** The sender on the notification queue, when `notificationFrom` is set. */
+  readonly sender?: NotificationSender;
 
   constructor(scope: Construct, id: string, props: LeaseEnrichmentStackProps) {
     super(scope, id, props);
@@ -115,6 +118,8 @@ export class LeaseEnrichmentStack extends Stack {
       this.notificationDeadLetterQueue = secureQueue(this, 'NotificationDeadLetterQueue');
       this.notificationQueue = secureQueue(this, 'NotificationQueue', {
         deadLetterQueue: { queue: this.notificationDeadLetterQueue, maxReceiveCount: 5 },
+        // The sender's batch must finish before a record shows again (it only matters with the sender).
+        ...(settings.sender === undefined ? {} : { visibilityTimeout: SENDER_QUEUE_VISIBILITY }),
       });
       onSuccess = new SqsDestination(this.notificationQueue);
     } else {
@@ -157,6 +162,21 @@ export class LeaseEnrichmentStack extends Stack {
 
     this.alarmTopic = this.createAlarmTopic(settings.alarmEmail);
     this.alarms = this.createAlarms(settings);
+
+    // ── The sender (cdk/lib/notification-sender.ts): from the notification queue to people's inboxes. ──
+    if (settings.sender !== undefined && this.notificationQueue && this.notificationDeadLetterQueue) {
+      this.sender = new NotificationSender(this, 'Sender', {
+        config: settings.sender,
+        queue: this.notificationQueue,
+        keepQueue: this.notificationDeadLetterQueue,
+        serviceName: settings.serviceName,
+        metricsNamespace: settings.metricsNamespace,
+        logLevel: settings.logLevel,
+        alarmAction: new SnsAction(this.alarmTopic),
+      });
+      new CfnOutput(this, 'SenderFunctionName', { value: this.sender.function.functionName });
+      new CfnOutput(this, 'IdempotencyTableName', { value: this.sender.idempotencyTable.tableName });
+    }
 
     new CfnOutput(this, 'NotificationFunctionName', { value: this.notification.function.functionName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });

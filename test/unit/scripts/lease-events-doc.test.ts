@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { pagePath, renderedPage } from '../../scripts/lease-events-doc.js';
-import { LEASE_EVENT_DETAIL_TYPES } from '../../src/events.js';
-import { LEASE_EVENTS } from '../../src/lease-events/index.js';
+import { pagePath, renderedPage } from '../../../scripts/lease-events-doc.js';
+import { LEASE_EVENT_DETAIL_TYPES } from '../../../src/events.js';
+import { LEASE_EVENTS } from '../../../src/lease-events/index.js';
 
 describe('docs/lease-events.md', () => {
   it('is up to date with the description in src/lease-events/ (npm run build:docs regenerates it)', () => {
