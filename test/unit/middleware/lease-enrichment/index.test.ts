@@ -868,6 +868,7 @@ describe('leaseEnrichment options', () => {
     [{ reserveMs: Number.NEGATIVE_INFINITY }, RangeError, "option 'reserveMs' must be a finite number, got -Infinity"],
     [{ reserveMs: null }, TypeError, "option 'reserveMs' must be a number, got null"],
     [{ retryOn: 'ThrottlingException' }, TypeError, "option 'retryOn' must be an array of strings, got string"],
+    [{ retryOn: new Set(['ThrottlingException']) }, TypeError, "option 'retryOn' must be an array of strings, got object"],
     [{ retryOn: ['ThrottlingException', 42] }, TypeError, "option 'retryOn' must hold non-empty strings, got number at index 1"],
     [{ retryOn: [''] }, TypeError, "option 'retryOn' must hold non-empty strings, got an empty string at index 0"],
     [{ tableName: '' }, TypeError, "option 'tableName' must be the LeaseTable's name or ARN, got an empty string"],
