@@ -68,6 +68,12 @@ describe('leaseDrift', () => {
     }
   });
 
+  it('leaves missing fields out too for an accepted field set', () => {
+    const { startDate: _start, ...lease } = { ...recordWithStatus('Active'), sandboxTier: 'gold' };
+
+    expect(leaseDrift(lease, { fieldSetAccepted: true })).toEqual([]);
+  });
+
   it('leaves field drift out for an accepted field set, and still reports values', () => {
     const lease = { ...recordWithStatus('Active'), sandboxTier: 'gold', status: 'Paused' };
 

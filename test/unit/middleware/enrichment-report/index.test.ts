@@ -391,6 +391,7 @@ describe('enrichmentReport options', () => {
     [{ logger: null }, "option 'logger' must be an object with info(), warn(), error(), got null"],
     [{ knownFingerprints: '1096766bf74d25b9' }, "option 'knownFingerprints' must be an iterable of strings, got string"],
     [{ knownFingerprints: 42 }, "option 'knownFingerprints' must be an iterable of strings, got number"],
+    [{ knownFingerprints: null }, "option 'knownFingerprints' must be an iterable of strings, got null"],
     [{ knownFingerprints: { '1096766bf74d25b9': true } }, "option 'knownFingerprints' must be an iterable of strings, got object"],
     [{ knownFingerprints: ['1096766bf74d25b9', 7] }, "option 'knownFingerprints' must hold non-empty strings, got number at index 1"],
     [{ namespace: 'LeaseEnrichment' }, "option 'namespace' is not an option"],

@@ -528,8 +528,9 @@ describe('leaseEnrichment', () => {
         .on(GetCommand, { ConsistentRead: true })
         .resolves({ Item: NEWER });
       const rereadWhen = jest.fn((_lease: unknown, _event: LeaseEvent) => true);
+      const circuitBreaker = new CircuitBreaker({ failureThreshold: 1 });
 
-      const { result, record } = await enrichmentHandler({ rereadWhen }).invoke();
+      const { result, record } = await enrichmentHandler({ rereadWhen, circuitBreaker }).invoke();
 
       expect(result).toEqual({ outcome: { status: 'enriched' }, lease: NEWER });
       expect(rereadWhen).toHaveBeenCalledWith(LEASE, EVENT);
@@ -538,6 +539,30 @@ describe('leaseEnrichment', () => {
         { TableName: TABLE, Key: KEY, ConsistentRead: true },
       ]);
       expect(record).toMatchObject({ reread: true, attempts: [{ result: 'found' }, { result: 'found' }] });
+      expect(circuitBreaker.state).toBe('closed');
+    });
+
+    it('not when the first read fails', async () => {
+      ddb.on(GetCommand).rejects(accessDenied());
+
+      const { result, record } = await enrichmentHandler({ rereadWhen: () => true }).invoke();
+
+      expect(result.outcome).toEqual({ status: 'failed', reason: 'AccessDeniedException' });
+      expect(record).toMatchObject({ reread: false });
+      expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+    });
+
+    it('reopens a half-open breaker when the probe re-read fails', async () => {
+      const circuitBreaker = new CircuitBreaker({ failureThreshold: 1, openMs: 1000 });
+      ddb.on(GetCommand).rejectsOnce(accessDenied()).resolvesOnce({ Item: LEASE }).rejects(accessDenied());
+      const { invoke } = enrichmentHandler({ rereadWhen: () => true, circuitBreaker });
+      await invoke();
+      jest.advanceTimersByTime(1000);
+
+      const probe = await invoke();
+
+      expect(probe.result).toEqual({ outcome: { status: 'enriched' }, lease: LEASE });
+      expect(circuitBreaker.state).toBe('open');
     });
 
     it('not when the first read finds nothing, nor when every read is consistent already', async () => {
@@ -843,6 +868,7 @@ describe('leaseEnrichment options', () => {
     [{ reserveMs: Number.NEGATIVE_INFINITY }, RangeError, "option 'reserveMs' must be a finite number, got -Infinity"],
     [{ reserveMs: null }, TypeError, "option 'reserveMs' must be a number, got null"],
     [{ retryOn: 'ThrottlingException' }, TypeError, "option 'retryOn' must be an array of strings, got string"],
+    [{ retryOn: new Set(['ThrottlingException']) }, TypeError, "option 'retryOn' must be an array of strings, got object"],
     [{ retryOn: ['ThrottlingException', 42] }, TypeError, "option 'retryOn' must hold non-empty strings, got number at index 1"],
     [{ retryOn: [''] }, TypeError, "option 'retryOn' must hold non-empty strings, got an empty string at index 0"],
     [{ tableName: '' }, TypeError, "option 'tableName' must be the LeaseTable's name or ARN, got an empty string"],
