@@ -12,37 +12,22 @@ import {
   type QueryAttempt,
   type SkipReason,
 } from '../types.js';
+import { LookupBudget } from './budget.js';
 import type { CircuitChange, CircuitPermit } from './circuit-breaker.js';
 import { type Config, configure, type LeaseEnrichmentOptions } from './config.js';
 import { errorFields, errorName, failureReason, isThrottling } from './errors.js';
 
-/** One lookup under way: the key, the table, the budget's signal and the attempts so far. */
+/** One lookup under way: the key, the table, its budget and the attempts so far. */
 interface Lookup {
   readonly key: LeaseKey;
   readonly table: string;
-  readonly budgetMs: number;
-  readonly signal: AbortSignal;
+  readonly budget: LookupBudget;
   readonly attempts: QueryAttempt[];
 }
 
 type Read = { readonly lease: Lease | undefined } | { readonly error: unknown };
 
 type Found = Pick<LeaseLookup, 'outcome' | 'lease' | 'reread'>;
-
-// The budget and the retry wait use the global setTimeout, not AbortSignal.timeout or
-// timers/promises: Node runs those on its internal timers, which Jest's fake timers cannot move.
-
-/** Waits `ms`, or less when `signal` aborts first. */
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
 
 /** One GetItem, timed by itself and added to the lookup's attempts. */
 const query = async ({ client }: Config, lookup: Lookup, consistentRead: boolean): Promise<Read> => {
@@ -51,11 +36,11 @@ const query = async ({ client }: Config, lookup: Lookup, consistentRead: boolean
   try {
     const command = new GetCommand({ TableName: lookup.table, Key: lookup.key, ConsistentRead: consistentRead });
     // ISB's record as it is stored; enrichmentReport judges it against the lease model.
-    const lease = (await client.send(command, { abortSignal: lookup.signal })).Item as Lease | undefined;
+    const lease = (await client.send(command, { abortSignal: lookup.budget })).Item as Lease | undefined;
     attempt(lease ? 'found' : 'not-found');
     return { lease };
   } catch (error) {
-    attempt(lookup.signal.aborted ? 'timeout' : errorName(error));
+    attempt(lookup.budget.aborted ? 'timeout' : errorName(error));
     return { error };
   }
 };
@@ -63,15 +48,15 @@ const query = async ({ client }: Config, lookup: Lookup, consistentRead: boolean
 /** A GetItem, and one more after `retryDelayMs` when the first failed with an error in `retryOn` and time is left. */
 const read = async (config: Config, lookup: Lookup, consistentRead: boolean): Promise<Read> => {
   const first = await query(config, lookup, consistentRead);
-  if (!('error' in first) || lookup.signal.aborted || !config.retryOn.includes(errorName(first.error))) return first;
-  await sleep(config.retryDelayMs, lookup.signal);
-  return lookup.signal.aborted ? first : query(config, lookup, consistentRead);
+  if (!('error' in first) || lookup.budget.aborted || !config.retryOn.includes(errorName(first.error))) return first;
+  await lookup.budget.sleep(config.retryDelayMs);
+  return lookup.budget.aborted ? first : query(config, lookup, consistentRead);
 };
 
 /** Logs a failed read and says why it failed. */
 const warnFailure = ({ logger }: Config, lookup: Lookup, error: unknown, message: string): string => {
-  const reason = failureReason(error, lookup.signal.aborted);
-  logger.warn(message, { reason, ...errorFields(error), attempts: lookup.attempts.length, budgetMs: lookup.budgetMs });
+  const reason = failureReason(error, lookup.budget.aborted);
+  logger.warn(message, { reason, ...errorFields(error), attempts: lookup.attempts.length, budgetMs: lookup.budget.ms });
   return reason;
 };
 
@@ -142,10 +127,9 @@ const lookUp = async (config: Config, request: Request<unknown, unknown, Error, 
     logger.warn('Circuit breaker open; enrichment skipped', { reason: 'circuit-open' });
     return skipped('circuit-open');
   }
-  const budget = new AbortController();
-  const timer = setTimeout(() => budget.abort(), budgetMs);
-  const lookup = { key: decision.key, table: tableName, budgetMs, signal: budget.signal, attempts: [] };
-  return fetchLease(config, lookup, permit, request.event).finally(() => clearTimeout(timer));
+  const budget = new LookupBudget(budgetMs);
+  const lookup = { key: decision.key, table: tableName, budget, attempts: [] };
+  return fetchLease(config, lookup, permit, request.event).finally(() => budget.end());
 };
 
 /**

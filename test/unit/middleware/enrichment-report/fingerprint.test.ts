@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { leaseFingerprint } from '../../../../src/middleware/enrichment-report/fingerprint.js';
 
@@ -11,5 +12,15 @@ describe('leaseFingerprint', () => {
   it("is pinned: an operator's configured fingerprint keeps matching the same field set", () => {
     // SHA-256 of "status\nuuid", first 16 hex digits.
     expect(leaseFingerprint({ uuid: 'u-1', status: 'Active' })).toBe('7cbedb877222e61b');
+  });
+
+  it('gives the same answer for a field set seen before, in either order, and for hundreds of new ones', () => {
+    const sha = (names: string[]) => createHash('sha256').update(names.sort().join('\n')).digest('hex').slice(0, 16);
+    const fieldSets = Array.from({ length: 400 }, (_, index) => ['uuid', 'status', `field${index}`]);
+
+    for (const names of fieldSets) expect(leaseFingerprint(Object.fromEntries(names.map((name) => [name, 1])))).toBe(sha([...names]));
+    for (const names of fieldSets) {
+      expect(leaseFingerprint(Object.fromEntries([...names].reverse().map((name) => [name, 1])))).toBe(sha([...names]));
+    }
   });
 });
