@@ -3,6 +3,7 @@
 const config = {
   mutate: [
     'src/middleware/**/*.ts',
+    'src/contained.ts',
     'src/email-addresses.ts',
     'src/observability.ts',
     // The lease types' one function, leaseSummary; the model's data (lease-model.ts) is pinned by the model page's test

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, readEnv } from '../../config.js';
+import { type Contained, contained } from '../../contained.js';
 import type { Lease } from '../../lease.js';
-import { type Contained, contained } from '../contained.js';
 import { checkOptions, MAX_TIMER_MS, methods, number, ofType, optionError, strings, text } from '../options.js';
 import type { LeaseLogger } from '../types.js';
 import { CircuitBreaker } from './circuit-breaker.js';

@@ -1,7 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { contained } from '../../contained.js';
 import type { LeaseKey } from '../../lease.js';
-import { contained } from '../contained.js';
 import { checkOptions, methods, ofType } from '../options.js';
 import { LEASE_KEY_INTERNAL, type LeaseInternal, type LeaseKeyDecision, type LeaseKeyProblem, type LeaseLogger } from '../types.js';
 import { fromEventBridgeDetail, type LeaseKeyExtractor, type LeaseKeyFields, typeName } from './extractors.js';

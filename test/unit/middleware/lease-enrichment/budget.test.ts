@@ -9,12 +9,10 @@ describe('LookupBudget', () => {
     jest.useRealTimers();
   });
 
-  it('aborts when its time runs out: the SDK’s onabort and every listener, once, with a TimeoutError as the reason', () => {
+  it("aborts when its time runs out, calling the SDK's onabort once, with a TimeoutError as the reason", () => {
     const budget = new LookupBudget(2000);
     const onabort = jest.fn();
-    const listener = jest.fn();
     budget.onabort = onabort;
-    budget.addEventListener('abort', listener);
 
     jest.advanceTimersByTime(1999);
     expect(budget.aborted).toBe(false);
@@ -23,23 +21,15 @@ describe('LookupBudget', () => {
     expect(budget.aborted).toBe(true);
     expect(budget.reason?.name).toBe('TimeoutError');
     expect(onabort).toHaveBeenCalledTimes(1);
-    expect(listener).toHaveBeenCalledTimes(1);
   });
 
-  it('never aborts once the lookup has ended, and calls no listener that was removed', () => {
-    const ended = new LookupBudget(100);
-    const removedFrom = new LookupBudget(100);
-    const listener = jest.fn();
-    removedFrom.addEventListener('abort', listener);
-    removedFrom.removeEventListener('abort', listener);
-    removedFrom.removeEventListener('abort', listener);
+  it('never aborts once the lookup has ended', () => {
+    const budget = new LookupBudget(100);
 
-    ended.end();
+    budget.end();
     jest.advanceTimersByTime(1000);
 
-    expect(ended.aborted).toBe(false);
-    expect(removedFrom.aborted).toBe(true);
-    expect(listener).not.toHaveBeenCalled();
+    expect(budget.aborted).toBe(false);
   });
 
   it('sleeps the time asked, or until the budget runs out', async () => {

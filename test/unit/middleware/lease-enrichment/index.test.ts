@@ -402,7 +402,7 @@ describe('leaseEnrichment', () => {
         (_command: unknown, { abortSignal }: { abortSignal: AbortSignal }) =>
           new Promise<never>((_resolve, reject) => {
             // As the SDK's HTTP handler does: the request is destroyed and the call rejects with an AbortError.
-            abortSignal.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })));
+            abortSignal.onabort = () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
           }),
       );
       return { send, client: { send } as unknown as DynamoDBDocumentClient };
@@ -628,7 +628,9 @@ describe('leaseEnrichment', () => {
     it('stays within the same budget, aborting a re-read that runs out of it', async () => {
       const send = jest.fn((command: GetCommand, { abortSignal }: { abortSignal: AbortSignal }) =>
         command.input.ConsistentRead
-          ? new Promise((_resolve, reject) => abortSignal.addEventListener('abort', () => reject(new Error('Request aborted'))))
+          ? new Promise((_resolve, reject) => {
+              abortSignal.onabort = () => reject(new Error('Request aborted'));
+            })
           : elapse(1500).then(() => ({ Item: LEASE })),
       );
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { contained } from '../../../src/middleware/contained.js';
-import { type CapturedOutput, captureOutput } from '../../support/output.js';
+import { contained } from '../../src/contained.js';
+import { type CapturedOutput, captureOutput } from '../support/output.js';
 
 /** A metrics-like target whose one method throws what it is given. */
 const throwing = (thrown: unknown) => ({

@@ -1,4 +1,4 @@
-import { maskEmails } from '../email-addresses.js';
+import { maskEmails } from './email-addresses.js';
 
 /** Longest error message a failure report carries: enough to recognise it, bounded for hostile input. */
 const REPORT_MESSAGE_LIMIT = 500;
