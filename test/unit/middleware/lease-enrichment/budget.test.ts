@@ -19,7 +19,7 @@ describe('LookupBudget', () => {
     jest.advanceTimersByTime(1);
 
     expect(budget.aborted).toBe(true);
-    expect(budget.reason?.name).toBe('TimeoutError');
+    expect(budget.reason).toMatchObject({ name: 'TimeoutError', message: 'The lease lookup ran out of time' });
     expect(onabort).toHaveBeenCalledTimes(1);
   });
 
@@ -45,5 +45,16 @@ describe('LookupBudget', () => {
 
     expect(woke).toEqual(['tight', 'roomy']);
     roomy.end();
+  });
+
+  it('leaves no timer behind once the budget has cut a sleep short', async () => {
+    const budget = new LookupBudget(100);
+
+    const sleep = budget.sleep(500);
+    await jest.advanceTimersByTimeAsync(100);
+    await sleep;
+
+    // A timer left running would keep a script's process alive after its last lookup.
+    expect(jest.getTimerCount()).toBe(0);
   });
 });
