@@ -52,20 +52,28 @@ const schemaVersionOk = (meta: unknown): boolean => {
  * leaseDrift({ ...activeLease, colour: 'blue' }); // => [{ kind: 'unknown-field', fields: ['colour'] }]
  */
 export const leaseDrift = (record: Readonly<Record<string, unknown>>, options: LeaseDriftOptions = {}): LeaseDrift[] => {
-  const names = Object.keys(record);
   const group = GROUP_OF_STATUS.get(record.status);
-  const found: Record<LeaseDriftKind, string[]> = {
-    'unknown-field': names.filter((name) => !Object.hasOwn(LEASE_FIELDS, name)),
-    'missing-field': (group?.required ?? ALWAYS_REQUIRED).filter((name) => !Object.hasOwn(record, name)),
-    'wrong-type': names.filter(
-      (name) => name !== 'status' && Object.hasOwn(LEASE_FIELDS, name) && kindOf(record[name]) !== LEASE_FIELDS[name as LeaseField].kind,
-    ),
-    'unknown-status': Object.hasOwn(record, 'status') && !group ? ['status'] : [],
-    'schema-version':
-      Object.hasOwn(record, 'meta') && kindOf(record.meta) === 'object' && !schemaVersionOk(record.meta) ? ['meta.schemaVersion'] : [],
+  const unknownFields: string[] = [];
+  const wrongTypes: string[] = [];
+  for (const name of Object.keys(record)) {
+    if (!Object.hasOwn(LEASE_FIELDS, name)) unknownFields.push(name);
+    else if (name !== 'status' && kindOf(record[name]) !== LEASE_FIELDS[name as LeaseField].kind) wrongTypes.push(name);
+  }
+  const drift: LeaseDrift[] = [];
+  const found = (kind: LeaseDriftKind, fields: string[]): void => {
+    if (fields.length > 0) drift.push({ kind, fields: fields.sort() });
   };
-  if (options.fieldSetAccepted) found['unknown-field'] = found['missing-field'] = [];
-  return Object.entries(found).flatMap(([kind, fields]) =>
-    fields.length > 0 ? [{ kind: kind as LeaseDriftKind, fields: fields.sort() }] : [],
-  );
+  if (!options.fieldSetAccepted) {
+    found('unknown-field', unknownFields);
+    found(
+      'missing-field',
+      (group?.required ?? ALWAYS_REQUIRED).filter((name) => !Object.hasOwn(record, name)),
+    );
+  }
+  found('wrong-type', wrongTypes);
+  if (Object.hasOwn(record, 'status') && !group) found('unknown-status', ['status']);
+  if (Object.hasOwn(record, 'meta') && kindOf(record.meta) === 'object' && !schemaVersionOk(record.meta)) {
+    found('schema-version', ['meta.schemaVersion']);
+  }
+  return drift;
 };
