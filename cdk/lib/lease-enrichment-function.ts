@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, type FunctionOptions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../src/config.js';
@@ -22,6 +22,19 @@ export const LEASE_TABLE_ACTIONS = ['dynamodb:GetItem'] as const;
 
 // Some bundled dependencies are CommonJS and call `require`, which an ES module lacks.
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** How the functions are bundled: a minified ES module with its source map, the local esbuild, no Docker. */
+export const LAMBDA_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  forceDockerBundling: false,
+  // AWS SDK bundled, not taken from the runtime: the deployed SDK is the one the tests ran against.
+  externalModules: [],
+};
 
 /**
  * Grants `dynamodb:GetItem` on exactly the LeaseTable, and nothing else: no Query, no Scan, no
@@ -157,17 +170,7 @@ export class LeaseEnrichmentFunction extends Construct {
         // Stack traces point into src/, not the minified bundle; worth its cost at this function's volume.
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        forceDockerBundling: false,
-        // AWS SDK bundled, not taken from the runtime: the deployed SDK is the one the tests ran against.
-        externalModules: [],
-      },
+      bundling: LAMBDA_BUNDLING,
     });
 
     this.logGroup.grantWrite(this.role);

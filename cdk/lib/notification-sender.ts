@@ -13,13 +13,13 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../src/config.js';
 import { SenderMetric } from '../../src/metric-names.js';
-import { ESM_REQUIRE_BANNER, LEASE_FUNCTION_RUNTIME } from './lease-enrichment-function.js';
+import { LAMBDA_BUNDLING, LEASE_FUNCTION_RUNTIME } from './lease-enrichment-function.js';
 import type { SenderConfig } from './sender-config.js';
 
 const projectFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -86,18 +86,6 @@ const senderEnvironment = (props: NotificationSenderProps, tableName: string): R
   };
 };
 
-/** Bundled as the notification function is: a minified ES module with its source map and the SDK inside. */
-const SENDER_BUNDLING = {
-  format: OutputFormat.ESM,
-  mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_BANNER,
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  forceDockerBundling: false,
-  externalModules: [],
-};
-
 /**
  * The sender: a function on the notification queue that sends each notification's messages by SES
  * once, the idempotency table that makes it once, and its alarms. Its role may send as one SES
@@ -151,7 +139,7 @@ export class NotificationSender extends Construct {
       projectRoot,
       depsLockFilePath: `${projectRoot}/package-lock.json`,
       environment: senderEnvironment(props, this.idempotencyTable.tableName),
-      bundling: SENDER_BUNDLING,
+      bundling: LAMBDA_BUNDLING,
     });
     fn.addEventSource(new SqsEventSource(props.queue, { ...SENDER_EVENT_SOURCE, reportBatchItemFailures: true }));
     return fn;
