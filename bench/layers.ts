@@ -26,8 +26,9 @@ export interface Layer {
 type Handler = Layer['handler'];
 
 // Metrics the report records but nothing stores: the layer that adds logMetrics adds storing and flushing them.
-const discardedMetrics: Pick<Metrics, 'addMetric'> = {
+const discardedMetrics: Pick<Metrics, 'addMetric' | 'addMetadata'> = {
   addMetric: () => discardedMetrics as Metrics,
+  addMetadata: () => discardedMetrics as Metrics,
 };
 
 /** The bare GetItem handler, with a client of its own. */
@@ -65,7 +66,7 @@ const STEPS: readonly Step[] = [
   },
   {
     name: 'enrichmentReport',
-    adds: 'the INFO line, fingerprint and drift check; metrics recorded, not stored',
+    adds: 'fingerprint and drift check; metrics and metadata recorded, not stored',
     make: ({ logger }) => enrichmentReport({ logger, metrics: discardedMetrics }),
   },
 ];
@@ -93,7 +94,7 @@ export const buildLayers = (): { readonly bare: Handler; readonly layers: Layer[
     ...STEPS.map((step, index) => ({ name: step.name, adds: step.adds, handler: withSteps(index + 1) })),
     {
       name: 'logMetrics',
-      adds: 'metrics stored and flushed as one EMF document: the notification handler',
+      adds: 'metrics and metadata stored and flushed as one EMF document: the notification handler',
       handler: createNotificationHandler({
         logger: createLogger(),
         metrics: createMetrics(),

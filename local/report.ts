@@ -21,10 +21,10 @@ export interface ReplayResult {
   readonly notification?: LeaseNotification;
   /** What the handler threw instead, name and masked message only. */
   readonly error?: { readonly name: string; readonly message: string };
-  /** GetItem attempts and their latencies, from the handler's `Lease enrichment` log line. */
+  /** GetItem attempts and their latencies, from the handler's `EnrichmentQueryLatencyMs` metric. */
   readonly attempts: number;
   readonly queryLatencyMs: readonly number[];
-  /** From the same log line, for a fetched lease. */
+  /** From the metadata of the handler's EMF document, for a fetched lease. */
   readonly schemaFingerprint?: string;
   readonly leaseStatus?: string;
   /** The lease key problems from the handler's WARN line, as `field problem`. */
@@ -54,7 +54,7 @@ export const readInvocation = (
   'attempts' | 'queryLatencyMs' | 'schemaFingerprint' | 'leaseStatus' | 'keyProblems' | 'schemaDrift' | 'driftKinds' | 'metrics'
 > => {
   const logs = logLines(lines);
-  const report = logs.find((line) => 'enrichment' in line && 'attempts' in line) ?? {};
+  const report = lines.find(({ json }) => json && '_aws' in json && 'enrichment' in json)?.json ?? {};
   const problems = logs.flatMap((line) =>
     line.reason === 'invalid-lease-key' && Array.isArray(line.problems) ? (line.problems as LeaseKeyProblem[]) : [],
   );
@@ -62,10 +62,10 @@ export const readInvocation = (
     Array.isArray(line.drift) ? line.drift.flatMap((item: { kind?: unknown }) => (typeof item?.kind === 'string' ? [item.kind] : [])) : [],
   );
   const metrics = emfMetrics(lines);
-  const latencies = Array.isArray(report.queryLatencyMs) ? report.queryLatencyMs.filter((n) => typeof n === 'number') : [];
+  const latencies = (metrics[EnrichmentMetric.QueryLatency] ?? []).map((ms) => Math.round(ms * 100) / 100);
   return {
-    attempts: typeof report.attempts === 'number' ? report.attempts : 0,
-    queryLatencyMs: latencies as number[],
+    attempts: latencies.length,
+    queryLatencyMs: latencies,
     schemaFingerprint: stringOf(report.schemaFingerprint) ?? undefined,
     leaseStatus: stringOf(report.leaseStatus) ?? undefined,
     keyProblems: problems.map(describeProblem),

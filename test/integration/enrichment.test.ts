@@ -91,15 +91,17 @@ describe(`lease enrichment through the notification handler, on ${TARGET}`, () =
   });
   afterEach(() => output.restore());
 
-  const enrichmentLine = () => output.logs('INFO').find((line) => line.message === 'Lease enrichment');
+  /** The lookup's metadata in the invocation's EMF document. */
+  const lookupMetadata = () => output.emf().find((document) => 'enrichment' in document);
 
-  it('enriches an event with the lease it names, and logs its fingerprint', async () => {
+  it('enriches an event with the lease it names, and reports its fingerprint in the EMF document', async () => {
     const notification = await handler.invoke(eventFor(target.knownLease));
 
     expect(notification).toMatchObject({ enriched: true, enrichment: { status: 'enriched' } });
     expect(notification.lease?.uuid).toBe(target.knownLease.uuid);
     expect(notification.lease).not.toHaveProperty('userEmail');
-    expect(enrichmentLine()).toMatchObject({ schemaFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), attempts: 1 });
+    expect(lookupMetadata()).toMatchObject({ enrichment: 'enriched', schemaFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(output.logs('INFO')).toEqual([]);
     expect(output.metric('EnrichmentQueryLatencyMs')).toHaveLength(1);
     expect(output.metric('LeaseEnriched')).toEqual([1]);
     // The input/output logger wrote the event: its address is there, masked.
@@ -147,7 +149,7 @@ describe(`lease enrichment through the notification handler, on ${TARGET}`, () =
       if (expected.leaseStatus) {
         expect(notification.lease?.status).toBe(expected.leaseStatus);
         const record = leaseRecords.find((item) => item.uuid === notification.lease?.uuid);
-        expect(enrichmentLine()).toMatchObject({
+        expect(lookupMetadata()).toMatchObject({
           leaseStatus: expected.leaseStatus,
           schemaFingerprint: leaseFingerprint(record ?? {}),
         });
@@ -160,7 +162,7 @@ describe(`lease enrichment through the notification handler, on ${TARGET}`, () =
         if (expected.leaseStatus) await handler.invoke(event);
       }
 
-      const found = output.logs('INFO').filter((item) => item.message === 'Lease enrichment');
+      const found = output.emf().filter((document) => document.enrichment === 'enriched');
       expect(new Set(found.map((line) => line.leaseStatus))).toEqual(
         new Set(Object.values(FIXTURE_OUTCOMES).flatMap((item) => item.leaseStatus ?? [])),
       );

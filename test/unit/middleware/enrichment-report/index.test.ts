@@ -148,28 +148,31 @@ describe('enrichmentReport', () => {
     });
   });
 
-  describe('logs one INFO line per enrichment', () => {
-    it('with the fingerprint of the lease beside its status, and no other lease value', async () => {
+  describe("puts the lookup's metadata in the EMF document, and writes no log line of its own", () => {
+    const REQUEST_ID = lambdaContext().awsRequestId;
+
+    it('the request id, the outcome, and the fingerprint of the lease beside its status; no other lease value', async () => {
       const lease = recordWithStatus('Frozen');
 
       await report(enriched(lease, [4.256]));
 
-      expect(output.fields('INFO')).toEqual([
-        {
-          message: 'Lease enrichment',
-          enrichment: { status: 'enriched' },
-          attempts: 1,
-          queryLatencyMs: [4.26],
+      expect(output.emf()).toEqual([
+        expect.objectContaining({
+          function_request_id: REQUEST_ID,
+          enrichment: 'enriched',
           schemaFingerprint: leaseFingerprint(lease),
           leaseStatus: 'Frozen',
-        },
+          [EnrichmentMetric.QueryLatency]: 4.256,
+        }),
       ]);
+      expect(output.emf()[0]).not.toHaveProperty('enrichmentReason');
+      expect(output.logs()).toEqual([]);
       for (const value of [lease.userEmail, lease.uuid, lease.awsAccountId, lease.approvedBy, '191.02']) {
         expect(output.text()).not.toContain(String(value));
       }
     });
 
-    it('without a fingerprint when there is no lease', async () => {
+    it('no fingerprint and no status when there is no lease', async () => {
       await report({
         outcome: { status: 'not-found' },
         attempts: [{ durationMs: 1.004, result: 'not-found' }],
@@ -178,15 +181,53 @@ describe('enrichmentReport', () => {
         reread: false,
       });
 
-      expect(output.fields('INFO')).toEqual([
-        { message: 'Lease enrichment', enrichment: { status: 'not-found' }, attempts: 1, queryLatencyMs: [1] },
+      const [document] = output.emf();
+      expect(document).toMatchObject({ function_request_id: REQUEST_ID, enrichment: 'not-found' });
+      expect(document).not.toHaveProperty('schemaFingerprint');
+      expect(document).not.toHaveProperty('leaseStatus');
+      expect(output.logs()).toEqual([]);
+    });
+
+    it('the reason of a skipped or failed lookup', async () => {
+      await report({ ...FAILED, outcome: { status: 'skipped', reason: 'circuit-open' }, attempts: [], throttled: 0, circuitOpened: false });
+      await report(FAILED);
+
+      expect(output.emf()).toEqual([
+        expect.objectContaining({ enrichment: 'skipped', enrichmentReason: 'circuit-open' }),
+        expect.objectContaining({ enrichment: 'failed', enrichmentReason: 'throttled' }),
       ]);
+    });
+
+    it("masks email addresses in a record's status and an error's name, and caps them at 64 characters", async () => {
+      const status = `ada.lovelace@example.gov.uk ${'x'.repeat(100)}`;
+      await report(enriched(drifted({ ...recordWithStatus('Active'), status })));
+      await report({ ...FAILED, outcome: { status: 'failed', reason: 'grace.hopper@example.gov.uk rejected' } });
+
+      const [first, second] = output.emf();
+      expect(first?.leaseStatus).toBe(`[email] ${'x'.repeat(56)}`);
+      expect(second?.enrichmentReason).toBe('[email] rejected');
+      expect(output.text()).not.toMatch(/@example\.gov\.uk/);
     });
 
     it('leaves the status out when the record has no string status', async () => {
       await report(enriched(drifted({ userEmail: 'x@example.gov.uk', uuid: 'u', status: 7 })));
 
-      expect(output.logs('INFO')[0]).not.toHaveProperty('leaseStatus');
+      expect(output.emf()[0]).toHaveProperty('schemaFingerprint');
+      expect(output.emf()[0]).not.toHaveProperty('leaseStatus');
+    });
+
+    it('leaves the request id out when the context has none', async () => {
+      const metrics = testMetrics();
+      await middy<unknown, string, Error, Context, LeaseInternal>()
+        .use(logMetrics(metrics))
+        .before((request) => {
+          request.internal[LEASE_LOOKUP_INTERNAL] = enriched(recordWithStatus('Active'));
+        })
+        .use(enrichmentReport({ logger: testLogger(), metrics }))
+        .handler(() => 'notification sent')({}, {} as Context);
+
+      expect(output.emf()).toEqual([expect.objectContaining({ enrichment: 'enriched' })]);
+      expect(output.emf()[0]).not.toHaveProperty('function_request_id');
     });
   });
 
@@ -351,17 +392,19 @@ describe('enrichmentReport, when its own observability fails', () => {
   });
   afterEach(() => output.restore());
 
-  it('still lets the notification go when every metric is refused, reporting each refusal once', async () => {
-    const metrics = {
-      addMetric: () => {
-        throw new RangeError('Invalid metric value');
-      },
+  it('still lets the notification go when every metric and metadata is refused, reporting each refusal', async () => {
+    const refuse = () => {
+      throw new RangeError('Invalid metric value');
     };
+    const metrics = { addMetric: refuse, addMetadata: refuse };
 
     await expect(reportWith(FAILED, { metrics })).resolves.toBe('notification sent');
 
-    expect(failureReports(output)).toEqual(Array(5).fill('enrichmentReport: addMetric() failed; the invocation goes on without it'));
-    expect(output.logs('INFO')).toEqual([expect.objectContaining({ message: 'Lease enrichment' })]);
+    // Powertools adds a plain-text line of its own: no metrics to publish.
+    expect(failureReports(output).filter(Boolean)).toEqual([
+      ...Array(5).fill('enrichmentReport: addMetric() failed; the invocation goes on without it'),
+      ...Array(3).fill('enrichmentReport: addMetadata() failed; the invocation goes on without it'),
+    ]);
   });
 
   it('still lets the notification go, with its metrics, when the logger throws', async () => {
@@ -372,10 +415,7 @@ describe('enrichmentReport, when its own observability fails', () => {
 
     await expect(reportWith(ENRICHED, { logger })).resolves.toBe('notification sent');
 
-    expect(failureReports(output)).toEqual([
-      'enrichmentReport: info() failed; the invocation goes on without it',
-      'enrichmentReport: warn() failed; the invocation goes on without it',
-    ]);
+    expect(failureReports(output)).toEqual(['enrichmentReport: warn() failed; the invocation goes on without it']);
     expect(output.metric(EnrichmentMetric.Enriched)).toEqual([1]);
     expect(output.metric(EnrichmentMetric.SchemaDrift)).toEqual([1]);
   });
@@ -388,7 +428,8 @@ describe('enrichmentReport options', () => {
   it.each([
     [{ metrics: undefined }, "enrichmentReport: option 'metrics' is required"],
     [{ metrics: {} }, "option 'metrics' must have a method addMetric()"],
-    [{ logger: null }, "option 'logger' must be an object with info(), warn(), error(), got null"],
+    [{ logger: null }, "option 'logger' must be an object with warn(), error(), got null"],
+    [{ metrics: { addMetric: () => undefined } }, "option 'metrics' must have a method addMetadata()"],
     [{ knownFingerprints: '1096766bf74d25b9' }, "option 'knownFingerprints' must be an iterable of strings, got string"],
     [{ knownFingerprints: 42 }, "option 'knownFingerprints' must be an iterable of strings, got number"],
     [{ knownFingerprints: null }, "option 'knownFingerprints' must be an iterable of strings, got null"],
@@ -402,8 +443,8 @@ describe('enrichmentReport options', () => {
     expect(() => enrichmentReport(given)).toThrow(message);
   });
 
-  it('takes a logger with info, warn and error only', () => {
-    expect(() => enrichmentReport({ logger: { info: console.info, warn: console.warn, error: console.error }, metrics })).not.toThrow();
+  it('takes a logger with warn and error only', () => {
+    expect(() => enrichmentReport({ logger: { warn: console.warn, error: console.error }, metrics })).not.toThrow();
   });
 
   it('takes known fingerprints from a generator, without using it up to check it', async () => {
