@@ -83,11 +83,11 @@ const reportDrift = (report: Report, lease: Lease, schemaFingerprint: string): v
  * The lookup's metrics, and its metadata in the same EMF document, where CloudWatch Logs Insights
  * finds it: the request id, the outcome and its reason, and for a fetched lease its fingerprint and status.
  */
-const reportLookup = (report: Report, lookup: LeaseLookup, requestId: unknown): void => {
+const reportLookup = (report: Report, lookup: LeaseLookup, requestId: string): void => {
   countLookup(report, lookup);
   const { metrics } = report;
   const { outcome, lease } = lookup;
-  if (typeof requestId === 'string') metrics.addMetadata(REQUEST_ID_KEY, requestId);
+  metrics.addMetadata(REQUEST_ID_KEY, requestId);
   metrics.addMetadata('enrichment', outcome.status);
   if ('reason' in outcome) metrics.addMetadata('enrichmentReason', safeText(outcome.reason));
   if (!lease) return;

@@ -214,6 +214,9 @@ describe('enrichmentReport', () => {
 
       expect(output.emf()[0]).toHaveProperty('schemaFingerprint');
       expect(output.emf()[0]).not.toHaveProperty('leaseStatus');
+      // The record drifts (a wrong type, missing fields): its WARN line names the kinds, not the value.
+      expect(output.logs('WARN')).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Lease schema drift/) })]);
+      expect(output.logs('WARN')[0]).not.toHaveProperty('leaseStatus');
     });
 
     it('leaves the request id out when the context has none', async () => {
