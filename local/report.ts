@@ -21,8 +21,7 @@ export interface ReplayResult {
   readonly notification?: LeaseNotification;
   /** What the handler threw instead, name and masked message only. */
   readonly error?: { readonly name: string; readonly message: string };
-  /** GetItem attempts and their latencies, from the handler's `EnrichmentQueryLatencyMs` metric. */
-  readonly attempts: number;
+  /** The latency of each GetItem attempt, from the handler's `EnrichmentQueryLatencyMs` metric. */
   readonly queryLatencyMs: readonly number[];
   /** From the metadata of the handler's EMF document, for a fetched lease. */
   readonly schemaFingerprint?: string;
@@ -41,6 +40,9 @@ export interface ReplayResult {
   readonly output: readonly CapturedLine[];
 }
 
+/** Milliseconds to two decimals, as the runner prints them. */
+const hundredths = (ms: number): number => Math.round(ms * 100) / 100;
+
 const stringOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 const describeProblem = ({ field, problem, got, limitBytes }: LeaseKeyProblem): string =>
@@ -51,7 +53,7 @@ export const readInvocation = (
   lines: readonly CapturedLine[],
 ): Pick<
   ReplayResult,
-  'attempts' | 'queryLatencyMs' | 'schemaFingerprint' | 'leaseStatus' | 'keyProblems' | 'schemaDrift' | 'driftKinds' | 'metrics'
+  'queryLatencyMs' | 'schemaFingerprint' | 'leaseStatus' | 'keyProblems' | 'schemaDrift' | 'driftKinds' | 'metrics'
 > => {
   const logs = logLines(lines);
   const report = lines.find(({ json }) => json && '_aws' in json && 'enrichment' in json)?.json ?? {};
@@ -62,10 +64,8 @@ export const readInvocation = (
     Array.isArray(line.drift) ? line.drift.flatMap((item: { kind?: unknown }) => (typeof item?.kind === 'string' ? [item.kind] : [])) : [],
   );
   const metrics = emfMetrics(lines);
-  const latencies = (metrics[EnrichmentMetric.QueryLatency] ?? []).map((ms) => Math.round(ms * 100) / 100);
   return {
-    attempts: latencies.length,
-    queryLatencyMs: latencies,
+    queryLatencyMs: (metrics[EnrichmentMetric.QueryLatency] ?? []).map(hundredths),
     schemaFingerprint: stringOf(report.schemaFingerprint) ?? undefined,
     leaseStatus: stringOf(report.leaseStatus) ?? undefined,
     keyProblems: problems.map(describeProblem),
@@ -142,7 +142,7 @@ export const formatTable = (results: readonly ReplayResult[]): string[] => {
     cell(outcomeOf(result), 40),
     result.notification?.consistency ?? '-',
     result.latencyMs.toFixed(1),
-    String(result.attempts),
+    String(result.queryLatencyMs.length),
     result.schemaFingerprint ? `${result.schemaFingerprint} ${cell(result.leaseStatus ?? '?', 20)}` : '-',
     cell(factsOf(result.notification?.facts) || '-', 70),
     cell([result.note, ...result.keyProblems, driftNote(result)].filter(Boolean).join('; '), 80),
@@ -199,9 +199,7 @@ export const unansweredLookups = (results: readonly ReplayResult[]): string | un
 /** The handler's own lines for one event, indented, emails masked; EMF as one compact line. */
 export const formatOutput = (result: ReplayResult): string[] => {
   const lines = result.output.filter((line) => !line.json || !('_aws' in line.json)).map((line) => `    ${cell(line.text)}`);
-  const metrics = Object.entries(result.metrics).map(
-    ([name, values]) => `${name} ${values.map((v) => Math.round(v * 100) / 100).join(',')}`,
-  );
+  const metrics = Object.entries(result.metrics).map(([name, values]) => `${name} ${values.map(hundredths).join(',')}`);
   if (metrics.length > 0) lines.push(`    EMF: ${metrics.join(' · ')}`);
   return lines;
 };
@@ -215,8 +213,8 @@ export const formatJson = (result: ReplayResult, verbose: boolean): string =>
       detailType: result.detailType,
       outcome: outcomeOf(result),
       consistency: result.notification?.consistency ?? null,
-      latencyMs: Math.round(result.latencyMs * 100) / 100,
-      getItemAttempts: result.attempts,
+      latencyMs: hundredths(result.latencyMs),
+      getItemAttempts: result.queryLatencyMs.length,
       queryLatencyMs: result.queryLatencyMs,
       schemaFingerprint: result.schemaFingerprint ?? null,
       leaseStatus: result.leaseStatus ?? null,

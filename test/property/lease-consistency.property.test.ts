@@ -8,12 +8,11 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { createNotificationHandler } from '../../src/handlers/notification.js';
 import { LEASE_STATUSES, type LeaseStatus } from '../../src/lease.js';
 import { EnrichmentMetric } from '../../src/metric-names.js';
-import { CircuitBreaker, createLeaseDocumentClient } from '../../src/middleware/lease-enrichment/index.js';
-import { lambdaContext, leaseEvent, recordWithStatus, testLogger, testMetrics } from '../support/lambda.js';
+import { lambdaContext, leaseEvent, recordWithStatus } from '../support/lambda.js';
 import { type CapturedOutput, captureOutput } from '../support/output.js';
+import { propertyNotificationHandler } from '../support/property.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -128,13 +127,7 @@ describe('the reconciliation, for every lease detail-type and every status the r
   });
   afterEach(() => output.restore());
 
-  const handler = createNotificationHandler({
-    logger: testLogger(),
-    metrics: testMetrics(),
-    client: createLeaseDocumentClient(),
-    tableName: 'LeaseTable',
-    circuitBreaker: new CircuitBreaker({ failureThreshold: Number.MAX_SAFE_INTEGER }),
-  });
+  const handler = propertyNotificationHandler();
 
   it('is consistent or event-newer with one GetItem at publish-time statuses; superseded later; a conflict otherwise, after a consistent read', async () => {
     await fc.assert(

@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { LEASE_EVENT_DETAIL_TYPES } from '../../src/events.js';
-import { createNotificationHandler, type LeaseEvent } from '../../src/handlers/notification.js';
+import type { LeaseEvent } from '../../src/handlers/notification.js';
 import { LEASE_KEY_LIMITS } from '../../src/lease.js';
-import { CircuitBreaker, createLeaseDocumentClient } from '../../src/middleware/lease-enrichment/index.js';
 import { findEmailAddresses, maskEmails } from '../../src/observability.js';
-import { lambdaContext, leaseEvent, recordWithStatus, testLogger, testMetrics } from '../support/lambda.js';
+import { lambdaContext, leaseEvent, recordWithStatus } from '../support/lambda.js';
 import { type CapturedOutput, captureOutput } from '../support/output.js';
+import { propertyNotificationHandler } from '../support/property.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -141,13 +141,7 @@ describe('the notification handler, for any detail', () => {
   });
   afterEach(() => output.restore());
 
-  const handler = createNotificationHandler({
-    logger: testLogger(),
-    metrics: testMetrics(),
-    client: createLeaseDocumentClient(),
-    tableName: 'LeaseTable',
-    circuitBreaker: new CircuitBreaker({ failureThreshold: Number.MAX_SAFE_INTEGER }),
-  });
+  const handler = propertyNotificationHandler();
 
   /** The property: a notification for every event, no query with an invalid key, no address in any output. */
   const property = () =>

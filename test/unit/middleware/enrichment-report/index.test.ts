@@ -32,9 +32,9 @@ const reporter = (options: Partial<EnrichmentReportOptions> = {}) => {
     })
     .use(enrichmentReport({ logger: testLogger(), metrics, ...options }))
     .handler(() => 'notification sent');
-  return (next: LeaseLookup | undefined) => {
+  return (next: LeaseLookup | undefined, context: Context = lambdaContext()) => {
     record = next;
-    return handler({}, lambdaContext());
+    return handler({}, context);
   };
 };
 
@@ -220,14 +220,7 @@ describe('enrichmentReport', () => {
     });
 
     it('leaves the request id out when the context has none', async () => {
-      const metrics = testMetrics();
-      await middy<unknown, string, Error, Context, LeaseInternal>()
-        .use(logMetrics(metrics))
-        .before((request) => {
-          request.internal[LEASE_LOOKUP_INTERNAL] = enriched(recordWithStatus('Active'));
-        })
-        .use(enrichmentReport({ logger: testLogger(), metrics }))
-        .handler(() => 'notification sent')({}, {} as Context);
+      await reporter()(enriched(recordWithStatus('Active')), {} as Context);
 
       expect(output.emf()).toEqual([expect.objectContaining({ enrichment: 'enriched' })]);
       expect(output.emf()[0]).not.toHaveProperty('function_request_id');
